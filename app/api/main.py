@@ -1,0 +1,104 @@
+"""The FastAPI application: driver in the lifespan, request ids, one error shape."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from pydantic import BaseModel
+
+from app import __version__
+from app.api.deps import Services
+from app.api.errors import ErrorBody, error_response, install_error_handlers
+from app.db import Graph, create_driver
+from app.logs import configure_logging, request_id_var
+from app.schema import missing_schema
+from app.settings import Settings, get_settings
+
+log = logging.getLogger("app.api")
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+
+
+class Readiness(BaseModel):
+    status: str
+    neo4j: str
+    schema_missing: list[str] = []
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        driver = create_driver(settings)
+        app.state.services = Services(settings=settings, graph=Graph(driver, settings.neo4j_database))
+        try:
+            yield
+        finally:
+            driver.close()
+
+    app = FastAPI(
+        title="Ownership investigation API",
+        version=__version__,
+        description="Verdicts on ownership and control by restricted parties, with bounds and evidence.",
+        lifespan=lifespan,
+        responses={500: {"model": ErrorBody}, 503: {"model": ErrorBody}},
+    )
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
+        token = request_id_var.set(request_id[:64])
+        started = time.perf_counter()
+        try:
+            response = await call_next(request)
+        except Exception:  # the error handlers answered already; this keeps the log line
+            log.exception("request failed")
+            response = error_response(500, "internal_error", "internal error")
+        finally:
+            request_id_var.reset(token)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        response.headers["x-request-id"] = request_id[:64]
+        log.info("%s %s %s", request.method, request.url.path, response.status_code,
+                 extra={"duration_ms": round(elapsed_ms, 2), "request_id": request_id[:64]})
+        return response
+
+    @app.get("/healthz", response_model=Health, tags=["operations"], summary="Liveness: the process is up")
+    async def healthz() -> Health:
+        return Health(status="ok", version=__version__)
+
+    @app.get("/readyz", response_model=Readiness, tags=["operations"],
+             summary="Readiness: Neo4j answers and the schema is applied",
+             responses={503: {"model": Readiness}})
+    async def readyz(request: Request) -> Response:
+        services: Services = request.app.state.services
+        try:
+            missing = sorted(await run_in_threadpool(missing_schema, services.graph))
+        except Exception as error:  # any failure to reach the database means not ready
+            log.warning("readiness check failed: %s", error)
+            body = Readiness(status="unavailable", neo4j="unreachable")
+            return Response(body.model_dump_json(), status_code=503, media_type="application/json",
+                            headers={"Retry-After": "5"})
+        if missing:
+            body = Readiness(status="unavailable", neo4j="reachable", schema_missing=missing)
+            return Response(body.model_dump_json(), status_code=503, media_type="application/json")
+        return Response(Readiness(status="ready", neo4j="reachable").model_dump_json(),
+                        media_type="application/json")
+
+    return app
+
+
+def app_factory() -> FastAPI:
+    settings = get_settings()
+    configure_logging(settings.log_format, settings.log_level)
+    return create_app(settings)

@@ -1,0 +1,103 @@
+"""The driver and the few helpers every repository uses to run catalogued Cypher."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+from neo4j import Driver, GraphDatabase, ManagedTransaction, Query, RoutingControl
+from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
+
+import cypher
+from app.errors import Neo4jUnavailable, OwnershipError
+from app.settings import Settings
+
+T = TypeVar("T")
+
+
+def connection_uri(settings: Settings) -> str:
+    if settings.neo4j_uri:
+        return settings.neo4j_uri
+    return f"neo4j://127.0.0.1:{settings.local_bolt_port}"
+
+
+def create_driver(settings: Settings, uri: str | None = None) -> Driver:
+    return GraphDatabase.driver(
+        uri or connection_uri(settings),
+        auth=(settings.neo4j_user, settings.effective_password()),
+        connection_timeout=settings.neo4j_connect_timeout_s,
+        max_connection_pool_size=100,
+    )
+
+
+@contextmanager
+def open_driver(settings: Settings, uri: str | None = None) -> Iterator[Driver]:
+    """A driver that has answered once; unreachable or rejected servers become readable errors."""
+    target = uri or connection_uri(settings)
+    driver = create_driver(settings, target)
+    try:
+        try:
+            driver.verify_connectivity()
+        except AuthError as error:
+            raise OwnershipError(f"Neo4j at {target} rejected the credentials: {error.message}") from None
+        except (ServiceUnavailable, SessionExpired, OSError) as error:
+            hint = "" if settings.external else " (start the local server with `ownership neo4j start`)"
+            raise Neo4jUnavailable(f"Neo4j at {target} is not reachable: {error}{hint}") from None
+        yield driver
+    finally:
+        driver.close()
+
+
+class Graph:
+    """Runs catalogued statements by name; the only place that hands Cypher to the driver."""
+
+    def __init__(self, driver: Driver, database: str) -> None:
+        self.driver = driver
+        self.database = database
+
+    def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        return self._execute(name, params, RoutingControl.READ)
+
+    def write(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        return self._execute(name, params, RoutingControl.WRITE)
+
+    def _execute(self, name: str, params: Mapping[str, Any], routing: RoutingControl) -> list[dict[str, Any]]:
+        records, _, _ = self.driver.execute_query(
+            Query(cypher.query(name)), parameters_=dict(params), database_=self.database, routing_=routing
+        )
+        return [record.data() for record in records]
+
+    def write_batches(self, name: str, rows: Sequence[Mapping[str, Any]], **params: Any) -> dict[str, int]:
+        """One managed (retried) write transaction for one `UNWIND $rows` batch; returns its counters."""
+        text = cypher.query(name)
+
+        def work(tx: ManagedTransaction) -> dict[str, int]:
+            summary = tx.run(text, rows=list(rows), **params).consume()
+            return {k: v for k, v in vars(summary.counters).items() if isinstance(v, int) and v}
+
+        with self.driver.session(database=self.database) as session:
+            return session.execute_write(work)
+
+    def run_auto_commit(self, name: str, **params: Any) -> list[dict[str, Any]]:
+        """For statements that cannot run in a managed transaction (schema changes, CALL IN TRANSACTIONS)."""
+        with self.driver.session(database=self.database) as session:
+            return [record.data() for record in session.run(Query(cypher.query(name)), params)]
+
+    def read_tx(self, work: Callable[[ManagedTransaction], T]) -> T:
+        with self.driver.session(database=self.database, default_access_mode="READ") as session:
+            return session.execute_read(work)
+
+    def write_tx(self, work: Callable[[ManagedTransaction], T]) -> T:
+        with self.driver.session(database=self.database) as session:
+            return session.execute_write(work)
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.2) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return predicate()

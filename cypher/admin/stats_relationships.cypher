@@ -1,0 +1,5 @@
+// Relationship counts per type.
+// Parameters: none
+MATCH ()-[r]->()
+RETURN type(r) AS type, count(*) AS count
+ORDER BY type

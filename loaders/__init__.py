@@ -1,0 +1,1 @@
+"""Registry loaders: parse, transform into models, load in batches."""
