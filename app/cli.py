@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import sys
 import time
 from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
@@ -41,6 +44,13 @@ def friendly_errors(func: F) -> F:
         except (OwnershipError, SettingsError) as error:
             err.print(f"[bold red]error:[/] {error}", highlight=False, soft_wrap=True)
             raise typer.Exit(1) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as error:
+            logging.getLogger("app.cli").debug("unexpected error", exc_info=True)
+            err.print(f"[bold red]unexpected error:[/] {type(error).__name__}: {error} "
+                      "(OWNERSHIP_LOG_LEVEL=DEBUG shows the traceback)", highlight=False, soft_wrap=True)
+            raise typer.Exit(70) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -140,6 +150,79 @@ def db_stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")
     for rel, count in result.relationships.items():
         table.add_row("relationship", rel, f"{count:,}")
     out.print(table)
+
+
+class LoaderKind(StrEnum):
+    bods = "bods"
+    gleif = "gleif"
+    psc = "psc"
+    ftm = "ftm"
+    csv = "csv"
+
+
+@app.command("load")
+@friendly_errors
+def load(
+    kind: Annotated[LoaderKind, typer.Argument(help="Registry format.")],
+    paths: Annotated[list[Path], typer.Argument(help="Files (or folders of files) to load, in order.")],
+    batch_size: Annotated[int | None, typer.Option(min=1, help="Rows per write transaction.")] = None,
+    rejects_dir: Annotated[Path, typer.Option(help="Where rejected records are written.")] = Path("rejects"),
+    max_rejected: Annotated[float | None, typer.Option(min=0, max=1, help="Fail above this rejected fraction.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run report as JSON.")] = False,
+) -> None:
+    """Load registry files into the graph (streaming, batched, idempotent)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from loaders.pipeline import run_load
+    from loaders.registry import get_loader
+
+    s = settings()
+    loader = get_loader(kind.value)
+    files = expand_paths(paths, loader.accepts)
+    with open_driver(s) as driver, Progress(
+        TextColumn(f"[bold]{kind.value}[/]"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]:>10} rec/s"), TimeElapsedColumn(),
+        console=err, disable=as_json or not err.is_terminal, transient=False,
+    ) as bar:
+        task = bar.add_task("load", total=None, rate="")
+        started = time.perf_counter()
+
+        def advance(n: int) -> None:
+            bar.advance(task, n)
+            done = bar.tasks[0].completed
+            if int(done) % 1000 == 0:
+                bar.update(task, rate=f"{done / max(time.perf_counter() - started, 1e-9):,.0f}")
+
+        report = run_load(Graph(driver, s.neo4j_database), loader.source, files, loader.reader,
+                          loader.transform, batch_size or s.batch_size, rejects_dir, advance)
+    limit = s.max_reject_fraction if max_rejected is None else max_rejected
+    summary = {
+        "run_id": report.run_id, "source": report.source, "files": report.files, "read": report.read,
+        "loaded": report.transformed, "rejected": report.rejected, "rejects_file": report.rejects_file,
+        "duration_s": report.duration_s, **report.write,
+    }
+    if as_json:
+        sys.stdout.write(json.dumps(summary, indent=2) + "\n")
+    else:
+        out.print(", ".join(f"{k}={v}" for k, v in summary.items() if k not in ("files",) and v is not None))
+    if report.rejected_fraction > limit:
+        err.print(f"[bold red]error:[/] {report.rejected} of {report.read} records rejected "
+                  f"({report.rejected_fraction:.1%} > {limit:.1%}); see {report.rejects_file}")
+        raise typer.Exit(4)
+
+
+def expand_paths(paths: list[Path], accepts: Callable[[str], bool]) -> list[Path]:
+    """Files as given, and a folder's files (sorted) whose suffix the loader reads."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
+                                and accepts(p.name)))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise OwnershipError(f"{path}: no such file or folder")
+    return files
 
 
 @app.command("serve")

@@ -42,6 +42,8 @@ def _parse(name: str, text: str) -> Statement:
         if match:
             raw = match.group(1).strip()
             declared = set() if raw.lower().startswith("none") else set(_PARAM.findall(raw))
+        elif declared is not None:  # the parameter list may continue on the following header lines
+            declared |= set(_PARAM.findall(line))
     if declared is None:
         raise CypherCatalogError(f"cypher/{name}.cypher: header has no 'Parameters:' line")
     body_text = "\n".join(line for line in body if not line.lstrip().startswith("//"))

@@ -1,0 +1,10 @@
+// Removes the interests of records that a newer statement replaces (they are re-created from it).
+// Parameters: $records (list of source-scoped record keys)
+UNWIND $records AS record
+CALL (record) {
+  MATCH ()-[r:OWNS {record: record}]->() RETURN r
+  UNION
+  MATCH ()-[r:CONTROLS {record: record}]->() RETURN r
+}
+DELETE r
+RETURN count(r) AS deleted

@@ -1,0 +1,240 @@
+"""Batched, idempotent writes of transformed records, with entity resolution by identifier key."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any
+
+from neo4j import ManagedTransaction
+
+import cypher
+from app.db import Graph
+from loaders.model import InterestRecord, PartyRecord, RecordClosure, RecordRetraction, Transformed
+
+
+def party_id(key: str) -> str:
+    """The platform id a party gets from the identifier key it was first known by."""
+    return "P" + hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
+
+
+@dataclass
+class WriteStats:
+    parties: int = 0
+    placeholders: int = 0
+    merged: int = 0
+    interests: int = 0
+    replaced_records: int = 0
+    closed: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return dict(vars(self))
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, key: str) -> str:
+        self.parent.setdefault(key, key)
+        root = key
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[key] != root:
+            self.parent[key], key = root, self.parent[key]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+def _combine(records: list[PartyRecord]) -> PartyRecord:
+    """Later records win for scalars; lists are unions (records sharing a key within one batch)."""
+    merged = records[0].model_copy(deep=True)
+    for rec in records[1:]:
+        for name, value in rec:
+            if isinstance(value, list):
+                current = getattr(merged, name)
+                setattr(merged, name, current + [v for v in value if v not in current])
+            elif value is not None:
+                setattr(merged, name, value)
+    return merged
+
+
+def _party_row(rec: PartyRecord, pid: str, placeholder: bool = False) -> dict[str, Any]:
+    names = list(dict.fromkeys([n for n in [rec.name, *rec.names] if n]))
+    label = "Party" if placeholder else ("Person" if rec.kind == "person" else "Entity")
+    return {
+        "id": pid, "label": label, "keys": rec.keys, "placeholder": placeholder, "kind": rec.kind,
+        "entity_type": rec.entity_type, "name": rec.name, "names": names, "jurisdiction": rec.jurisdiction,
+        "jurisdiction_raw": rec.jurisdiction_raw, "headquarters": rec.headquarters,
+        "address_country": rec.address_country, "nationalities": rec.nationalities,
+        "unresolved_countries": rec.unresolved_countries, "dissolved": rec.dissolved, "listed": rec.listed,
+        "state_of": rec.state_of, "reporting_exceptions": rec.reporting_exceptions, "tags": rec.tags,
+        "source": rec.source, "statement_id": rec.statement_id,
+        "statement_date": rec.statement_date,
+    }
+
+
+def _interest_props(rec: InterestRecord) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "record": rec.record, "source": rec.source, "interest_type": rec.interest_type,
+        "direct": rec.direct, "start_date": rec.start_date, "end_date": rec.end_date,
+        "statement_id": rec.statement_id, "details": rec.details,
+    }
+    if rec.relation == "OWNS":
+        props["measure"] = rec.measure
+        if rec.share is not None:
+            props.update(share_min=rec.share.minimum, share_max=rec.share.maximum,
+                         share_min_exclusive=rec.share.exclusive_minimum,
+                         share_max_exclusive=rec.share.exclusive_maximum)
+    else:
+        props["kind"] = rec.kind
+        if rec.share is not None:
+            props.update(share_min=rec.share.minimum, share_max=rec.share.maximum)
+    return {k: v for k, v in props.items() if v is not None}
+
+
+class GraphWriter:
+    """Buffers records and writes them in `UNWIND` batches, each batch one managed transaction."""
+
+    def __init__(self, graph: Graph, batch_size: int) -> None:
+        self.graph = graph
+        self.batch_size = batch_size
+        self.parties: list[PartyRecord] = []
+        # Interests per record: a later statement of the same record replaces an earlier one.
+        self.interests: OrderedDict[str, list[InterestRecord]] = OrderedDict()
+        self.interest_count = 0
+        self.retired: set[str] = set()
+        self.closures: list[RecordClosure] = []
+        self.stats = WriteStats()
+        self.now = datetime.now(UTC)
+        self.item_no = 0
+        self.interest_owner: dict[str, int] = {}
+
+    def start_item(self) -> None:
+        """Marks the start of the records transformed from one source item (statement, line)."""
+        self.item_no += 1
+
+    def add(self, item: Transformed) -> None:
+        if isinstance(item, PartyRecord):
+            self.parties.append(item)
+            if len(self.parties) >= self.batch_size:
+                self.flush_parties()
+        elif isinstance(item, InterestRecord):
+            if self.interest_owner.get(item.record) != self.item_no:
+                # Another statement of this record (newer, or the same one repeated in another file)
+                # restates all of its interests: what the buffer holds of the earlier one goes.
+                self.new_statement_of(item.record)
+                self.interest_owner[item.record] = self.item_no
+            self.interests.setdefault(item.record, []).append(item)
+            self.interest_count += 1
+            if self.interest_count >= self.batch_size:
+                self.flush_interests()
+        elif isinstance(item, RecordRetraction):
+            for record in item.records:
+                self.interest_count -= len(self.interests.pop(record, []))
+                self.retired.add(record)
+        elif isinstance(item, RecordClosure):
+            self.flush_interests()
+            self.closures.append(item)
+
+    def new_statement_of(self, record: str) -> None:
+        """A newer statement of `record` arrived: drop what the buffer holds of the older one."""
+        self.interest_count -= len(self.interests.pop(record, []))
+        self.retired.add(record)
+
+    def flush(self) -> None:
+        self.flush_parties()
+        self.flush_interests()
+
+    # -- parties -------------------------------------------------------------------------------
+
+    def flush_parties(self) -> None:
+        if not self.parties:
+            return
+        batch, self.parties = self.parties, []
+        uf = _UnionFind()
+        for rec in batch:
+            for key in rec.keys[1:]:
+                uf.union(rec.keys[0], key)
+        groups: dict[str, list[PartyRecord]] = {}
+        for rec in batch:
+            groups.setdefault(uf.find(rec.keys[0]), []).append(rec)
+        combined = [_combine(recs) for recs in groups.values()]
+        self.graph.write_tx(lambda tx: self._write_parties(tx, combined, placeholders=False))
+        self.stats.parties += len(combined)
+
+    def _write_parties(self, tx: ManagedTransaction, records: list[PartyRecord], placeholders: bool) -> None:
+        all_keys = sorted({k for rec in records for k in rec.keys})
+        found: dict[str, set[str]] = {}
+        for row in tx.run(cypher.query("load/resolve_keys"), keys=all_keys):
+            found.setdefault(row["key"], set()).add(row["id"])
+        rows = []
+        for rec in records:
+            ids = set().union(*(found.get(k, set()) for k in rec.keys))
+            if len(ids) > 1:
+                survivor = min(ids)
+                others = sorted(ids - {survivor})
+                tx.run(cypher.query("load/merge_parties"), survivor=survivor, others=others).consume()
+                self.stats.merged += len(others)
+                for key, owners in found.items():
+                    if owners & ids:
+                        found[key] = {survivor}
+                pid = survivor
+            elif ids:
+                pid = next(iter(ids))
+            else:
+                pid = party_id(rec.keys[0])
+            for key in rec.keys:
+                found[key] = {pid}
+            rows.append(_party_row(rec, pid, placeholder=placeholders))
+        tx.run(cypher.query("load/upsert_parties"), rows=rows, now=self.now).consume()
+
+    # -- interests -----------------------------------------------------------------------------
+
+    def flush_interests(self) -> None:
+        if not self.interests and not self.retired and not self.closures:
+            return
+        self.flush_parties()  # endpoints stated in this file go in first
+        pending, self.interests, self.interest_count = self.interests, OrderedDict(), 0
+        self.interest_owner = {}
+        retired, self.retired = self.retired, set()
+        closures, self.closures = self.closures, []
+        records = [rec for recs in pending.values() for rec in recs]
+        self.graph.write_tx(lambda tx: self._write_interests(tx, records, sorted(retired | set(pending)), closures))
+        self.stats.interests += len(records)
+
+    def _write_interests(self, tx: ManagedTransaction, records: list[InterestRecord], replaced: list[str],
+                         closures: list[RecordClosure]) -> None:
+        if replaced:
+            deleted = tx.run(cypher.query("load/delete_interests_of_records"), records=replaced).single()
+            self.stats.replaced_records += int(deleted["deleted"]) if deleted else 0
+        keys = sorted({k for rec in records for k in (rec.subject_key, rec.party_key)})
+        ids = {row["key"]: row["id"] for row in tx.run(cypher.query("load/resolve_keys"), keys=keys)}
+        missing = [k for k in keys if k not in ids]
+        if missing:
+            # Referenced but not (yet) described: a placeholder that a later record fills in.
+            holders = [PartyRecord(source=records[0].source, keys=[k], kind="entity") for k in missing]
+            self._write_parties(tx, holders, placeholders=True)
+            self.stats.placeholders += len(missing)
+            ids.update({row["key"]: row["id"] for row in tx.run(cypher.query("load/resolve_keys"), keys=missing)})
+        rows = [
+            {"party_id": ids[rec.party_key], "subject_id": ids[rec.subject_key], "relation": rec.relation,
+             "props": _interest_props(rec)}
+            for rec in records
+        ]
+        if rows:
+            tx.run(cypher.query("load/create_interests"), rows=rows).consume()
+        for closure in closures:
+            result = tx.run(cypher.query("load/close_records"), records=closure.records,
+                            end_date=closure.end_date).single()
+            self.stats.closed += int(result["closed"]) if result else 0
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
