@@ -143,7 +143,7 @@ def _share(share: Any, legacy_flags: bool) -> Share | None:
 
 
 def _interests(interests: Any, record: str, subject_key: str, party_key: str, statement_id: str,
-               legacy: bool, default_end: Any = None) -> list[Transformed]:
+               legacy: bool, statement_date: Any, default_end: Any = None) -> list[Transformed]:
     if not isinstance(interests, list):
         raise RecordError("interests must be a list")
     out: list[Transformed] = []
@@ -173,7 +173,8 @@ def _interests(interests: Any, record: str, subject_key: str, party_key: str, st
             kind=what if relation == "CONTROLS" else None,  # type: ignore[arg-type]
             share=share, direct=direct,  # type: ignore[arg-type]
             start_date=parse_date(interest.get("startDate"), f"interests[{index}].startDate"),
-            end_date=end, statement_id=statement_id, details=str(details) if details else None,
+            end_date=end, statement_id=statement_id, statement_date=parse_date(statement_date, "statementDate"),
+            details=str(details) if details else None,
         ))
     return out
 
@@ -229,6 +230,7 @@ def _transform_v04(raw: dict[str, Any]) -> list[Transformed]:
             raise RecordError("a closed relationship without interests needs a statementDate")
         return [RecordClosure(source=SOURCE, records=[record], end_date=end)]
     out += _interests(interests, record, _key(subject), party_key, statement_id, legacy=False,
+                      statement_date=raw.get("statementDate"),
                       default_end=raw.get("statementDate") if closed else None)
     if not interests:
         out.append(RecordRetraction(source=SOURCE, records=[record]))
@@ -266,5 +268,5 @@ def _transform_v02(raw: dict[str, Any]) -> list[Transformed]:
         out.append(holder)
         party_key = holder.keys[0]
     out += _interests(raw.get("interests") or [], _record(statement_id), _key(str(subject)), party_key,
-                      statement_id, legacy=True)
+                      statement_id, legacy=True, statement_date=raw.get("statementDate"))
     return out

@@ -150,7 +150,7 @@ def _ownership(raw: dict[str, Any], props: dict[str, list[Any]]) -> InterestReco
         share=_percentage(_single(props, "percentage")), direct="unknown",
         start_date=parse_date(_single(props, "startDate"), "properties.startDate"),
         end_date=parse_date(_single(props, "endDate"), "properties.endDate"), statement_id=str(raw["id"]),
-        details=f"role: {role}" if role else None,
+        statement_date=parse_date(raw.get("last_change"), "last_change"), details=f"role: {role}" if role else None,
     )
 
 

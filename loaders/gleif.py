@@ -207,6 +207,7 @@ def _relationship(flat: dict[str, Any]) -> list[Transformed]:
         source=SOURCE, record=record, subject_key=f"XI-LEI:{child}", party_key=f"XI-LEI:{parent}",
         relation="CONTROLS", interest_type=rel_type, kind=kind, direct=directness, start_date=start, end_date=end,
         statement_id=f"gleif-rr:{child}:{parent}:{rel_type}:{last_update or ''}", details=details,
+        statement_date=parse_date(last_update, "Registration.LastUpdateDate"),
     )]
 
 

@@ -95,6 +95,7 @@ class InterestRecord(BaseModel):
     start_date: date | None = None
     end_date: date | None = None
     statement_id: str | None = None
+    statement_date: date | None = Field(default=None, description="orders statements of one record")
     details: str | None = None
 
     @model_validator(mode="after")

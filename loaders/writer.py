@@ -28,6 +28,7 @@ class WriteStats:
     interests: int = 0
     replaced_records: int = 0
     closed: int = 0
+    stale: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return dict(vars(self))
@@ -52,10 +53,16 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
+def _recency(rec: PartyRecord) -> tuple[bool, date, str]:
+    """The order upsert_parties.cypher uses: dated beats undated, then later date, then greater statement id."""
+    return (rec.statement_date is not None, rec.statement_date or date.min, rec.statement_id or "")
+
+
 def _combine(records: list[PartyRecord]) -> PartyRecord:
-    """Later records win for scalars; lists are unions (records sharing a key within one batch)."""
-    merged = records[0].model_copy(deep=True)
-    for rec in records[1:]:
+    """Records sharing a key within one batch: the newest statement's scalars win; lists are unions."""
+    ordered = sorted(records, key=_recency)
+    merged = ordered[0].model_copy(deep=True)
+    for rec in ordered[1:]:
         for name, value in rec:
             if isinstance(value, list):
                 current = getattr(merged, name)
@@ -84,7 +91,7 @@ def _interest_props(rec: InterestRecord) -> dict[str, Any]:
     props: dict[str, Any] = {
         "record": rec.record, "source": rec.source, "interest_type": rec.interest_type,
         "direct": rec.direct, "start_date": rec.start_date, "end_date": rec.end_date,
-        "statement_id": rec.statement_id, "details": rec.details,
+        "statement_id": rec.statement_id, "statement_date": rec.statement_date, "details": rec.details,
     }
     if rec.relation == "OWNS":
         props["measure"] = rec.measure
@@ -117,24 +124,34 @@ class GraphWriter:
         self.interest_owner: dict[str, int] = {}
 
     def start_item(self) -> None:
-        """Marks the start of the records transformed from one source item (statement, line)."""
+        """Marks the start of the records transformed from one source item (statement, line).
+
+        Batches are cut only here, so one statement's interests are always written together.
+        """
         self.item_no += 1
+        if len(self.parties) >= self.batch_size:
+            self.flush_parties()
+        if self.interest_count >= self.batch_size:
+            self.flush_interests()
 
     def add(self, item: Transformed) -> None:
         if isinstance(item, PartyRecord):
             self.parties.append(item)
-            if len(self.parties) >= self.batch_size:
-                self.flush_parties()
         elif isinstance(item, InterestRecord):
             if self.interest_owner.get(item.record) != self.item_no:
+                buffered = self.interests.get(item.record)
+                if buffered and _older(item.statement_date, buffered[0].statement_date):
+                    self.stats.stale += 1
+                    self.interest_owner[item.record] = -1  # the rest of this older statement is ignored too
+                    return
                 # Another statement of this record (newer, or the same one repeated in another file)
                 # restates all of its interests: what the buffer holds of the earlier one goes.
                 self.new_statement_of(item.record)
                 self.interest_owner[item.record] = self.item_no
+            if self.interest_owner.get(item.record) == -1:
+                return
             self.interests.setdefault(item.record, []).append(item)
             self.interest_count += 1
-            if self.interest_count >= self.batch_size:
-                self.flush_interests()
         elif isinstance(item, RecordRetraction):
             for record in item.records:
                 self.interest_count -= len(self.interests.pop(record, []))
@@ -207,10 +224,19 @@ class GraphWriter:
         closures, self.closures = self.closures, []
         records = [rec for recs in pending.values() for rec in recs]
         self.graph.write_tx(lambda tx: self._write_interests(tx, records, sorted(retired | set(pending)), closures))
-        self.stats.interests += len(records)
 
     def _write_interests(self, tx: ManagedTransaction, records: list[InterestRecord], replaced: list[str],
                          closures: list[RecordClosure]) -> None:
+        if records:
+            # An older statement of a record never replaces the newer one already in the graph.
+            names = sorted({r.record for r in records})
+            current = {row["record"]: row["statement_date"]
+                       for row in tx.run(cypher.query("load/record_dates"), records=names)}
+            stale = {r.record for r in records if _older(r.statement_date, _as_date(current.get(r.record)))}
+            if stale:
+                self.stats.stale += len(stale)
+                records = [r for r in records if r.record not in stale]
+                replaced = [r for r in replaced if r not in stale]
         if replaced:
             deleted = tx.run(cypher.query("load/delete_interests_of_records"), records=replaced).single()
             self.stats.replaced_records += int(deleted["deleted"]) if deleted else 0
@@ -230,11 +256,19 @@ class GraphWriter:
         ]
         if rows:
             tx.run(cypher.query("load/create_interests"), rows=rows).consume()
+        self.stats.interests += len(rows)
         for closure in closures:
             result = tx.run(cypher.query("load/close_records"), records=closure.records,
                             end_date=closure.end_date).single()
             self.stats.closed += int(result["closed"]) if result else 0
 
 
-def today() -> date:
-    return datetime.now(UTC).date()
+def _older(candidate: date | None, current: date | None) -> bool:
+    """Whether a statement dated `candidate` is older than the one dated `current` (undated: never older)."""
+    return candidate is not None and current is not None and candidate < current
+
+
+def _as_date(value: Any) -> date | None:
+    if value is None:
+        return None
+    return value.to_native() if hasattr(value, "to_native") else value  # type: ignore[no-any-return]

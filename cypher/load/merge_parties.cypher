@@ -27,6 +27,8 @@ SET s.names = s.names + [n IN o.names WHERE NOT n IN s.names],
     s.reporting_exceptions = coalesce(s.reporting_exceptions, [])
       + [n IN coalesce(o.reporting_exceptions, []) WHERE NOT n IN coalesce(s.reporting_exceptions, [])],
     s.tags = coalesce(s.tags, []) + [n IN coalesce(o.tags, []) WHERE NOT n IN coalesce(s.tags, [])],
+    s.current_statement = coalesce(s.current_statement, o.current_statement),
+    s.statement_date = coalesce(s.statement_date, o.statement_date),
     s.first_seen = CASE WHEN o.first_seen < s.first_seen THEN o.first_seen ELSE s.first_seen END,
     s.placeholder = s.placeholder AND o.placeholder,
     s.kind = coalesce(s.kind, o.kind),
