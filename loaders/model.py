@@ -65,20 +65,20 @@ class PartyRecord(BaseModel):
     kind: PartyKind
     entity_type: EntityType | None = None
     name: str | None = None
-    names: list[str] = []
+    names: list[str] = Field(default_factory=list)
     jurisdiction: str | None = Field(default=None, description="ISO 3166-1 alpha-2 of incorporation")
     jurisdiction_raw: str | None = None
     headquarters: str | None = Field(default=None, description="ISO alpha-2 of headquarters or business address")
     address_country: str | None = None
-    nationalities: list[str] = []
-    unresolved_countries: list[str] = []
+    nationalities: list[str] = Field(default_factory=list)
+    unresolved_countries: list[str] = Field(default_factory=list)
     dissolved: date | None = None
     listed: bool | None = None
     statement_id: str | None = None
     statement_date: date | None = None
     state_of: str | None = Field(default=None, description="for states and state bodies: the country")
-    reporting_exceptions: list[str] = Field(default=[], description="GLEIF: why a parent is not reported")
-    tags: list[str] = Field(default=[], description="topics from the source, e.g. FollowTheMoney 'sanction'")
+    reporting_exceptions: list[str] = Field(default_factory=list, description="GLEIF: why a parent is not reported")
+    tags: list[str] = Field(default_factory=list, description="topics from the source, e.g. FollowTheMoney 'sanction'")
 
 
 class InterestRecord(BaseModel):

@@ -13,15 +13,19 @@ import contextlib
 import gzip
 import io
 import json
+import os
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from queue import Empty, Queue
 from typing import IO, Any
 
 import ijson
+import orjson
 from pydantic import ValidationError
 
 from app.db import Graph
@@ -69,27 +73,28 @@ def _first_char(path: Path) -> str:
             raise SourceFileError(f"{path}: unreadable ({error})") from None
 
 
-def _has_bad_bytes(text: str) -> bool:
-    return any("\udc80" <= ch <= "\udcff" for ch in text)
+def _line_error(line: bytes, error: Exception) -> str:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        return f"invalid UTF-8 bytes at column {bad.start + 1}"
+    return f"invalid JSON: {error}"
 
 
 def iter_json_lines(path: Path) -> Iterator[SourceItem]:
-    with open_text(path) as handle:
-        line_no = 0
-        try:
+    line_no = 0
+    try:
+        with open_binary(path) as handle:
             for line_no, line in enumerate(handle, start=1):
-                stripped = line.strip().rstrip(",")
-                if not stripped or stripped in ("[", "]"):
-                    continue
-                if _has_bad_bytes(stripped):
-                    yield SourceItem(str(path), f"line {line_no}", None, "invalid UTF-8 bytes")
+                stripped = line.strip().rstrip(b",")
+                if not stripped or stripped in (b"[", b"]"):
                     continue
                 try:
-                    yield SourceItem(str(path), f"line {line_no}", json.loads(stripped))
-                except json.JSONDecodeError as error:
-                    yield SourceItem(str(path), f"line {line_no}", None, f"invalid JSON: {error.msg}")
-        except (OSError, EOFError, gzip.BadGzipFile) as error:
-            raise SourceFileError(f"{path}: unreadable after line {line_no} ({error})") from None
+                    yield SourceItem(str(path), f"line {line_no}", orjson.loads(stripped))
+                except orjson.JSONDecodeError as error:
+                    yield SourceItem(str(path), f"line {line_no}", None, _line_error(stripped, error))
+    except (OSError, EOFError, gzip.BadGzipFile) as error:
+        raise SourceFileError(f"{path}: unreadable after line {line_no} ({error})") from None
 
 
 def iter_json_array(path: Path) -> Iterator[SourceItem]:
@@ -207,24 +212,20 @@ def run_load(
     writer = GraphWriter(graph, batch_size)
     started = time.perf_counter()
     _record_run(graph, report, started)
+    produced_items = (_transformed_in_background if os.environ.get("OWNERSHIP_LOAD_THREAD") == "1"
+                      else _transformed_inline)(files, reader, transform)
     try:
-        for path in files:
-            for item in reader(path):
-                report.read += 1
-                if progress:
-                    progress(1)
-                if item.error:
-                    rejects.add(item, item.error)
-                    continue
-                try:
-                    produced = list(transform(item))
-                except (RecordError, ValidationError, ValueError, TypeError, KeyError) as error:
-                    rejects.add(item, _reason(error), _record_id(item.raw))
-                    continue
-                report.transformed += 1
-                writer.start_item()
-                for record in produced:
-                    writer.add(record)
+        for item, produced, error in produced_items:
+            report.read += 1
+            if progress:
+                progress(1)
+            if error is not None:
+                rejects.add(item, error, _record_id(item.raw))
+                continue
+            report.transformed += 1
+            writer.start_item()
+            for record in produced:
+                writer.add(record)
         writer.flush()
         report.status = "completed"
     except BaseException:
@@ -239,6 +240,69 @@ def run_load(
         with contextlib.suppress(Exception):  # the run record must not hide the load's own outcome
             _record_run(graph, report, started)
     return report
+
+
+_DONE = object()
+
+
+def _transformed_inline(
+    files: list[Path], reader: Reader, transform: Transform,
+) -> Iterator[tuple[SourceItem, list[Transformed], str | None]]:
+    for path in files:
+        for item in reader(path):
+            if item.error:
+                yield item, [], item.error
+                continue
+            try:
+                yield item, list(transform(item)), None
+            except (RecordError, ValidationError, ValueError, TypeError, KeyError) as error:
+                yield item, [], _reason(error)
+
+
+def _transformed_in_background(
+    files: list[Path], reader: Reader, transform: Transform, depth: int = 20_000,
+) -> Iterator[tuple[SourceItem, list[Transformed], str | None]]:
+    """Parses and transforms in a thread while the caller writes, so Python work overlaps database time.
+
+    Items arrive in file order. An error that stops a file (truncated, unreadable) is raised here, in
+    the caller, after the items before it.
+    """
+    queue: Queue[Any] = Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for path in files:
+                for item in reader(path):
+                    if stop.is_set():
+                        return
+                    if item.error:
+                        queue.put((item, [], item.error))
+                        continue
+                    try:
+                        queue.put((item, list(transform(item)), None))
+                    except (RecordError, ValidationError, ValueError, TypeError, KeyError) as error:
+                        queue.put((item, [], _reason(error)))
+            queue.put(_DONE)
+        except BaseException as error:  # handed to the consumer, which raises it
+            queue.put(error)
+
+    thread = threading.Thread(target=produce, name="transform", daemon=True)
+    thread.start()
+    try:
+        while True:
+            entry = queue.get()
+            if entry is _DONE:
+                return
+            if isinstance(entry, BaseException):
+                raise entry
+            yield entry
+    finally:
+        stop.set()
+        while thread.is_alive():  # unblock a producer waiting on a full queue
+            with contextlib.suppress(Empty):
+                queue.get_nowait()
+            thread.join(timeout=0.05)
 
 
 def _record_run(graph: Graph, report: LoadReport, started: float) -> None:

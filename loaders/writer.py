@@ -60,6 +60,8 @@ def _recency(rec: PartyRecord) -> tuple[bool, date, str]:
 
 def _combine(records: list[PartyRecord]) -> PartyRecord:
     """Records sharing a key within one batch: the newest statement's scalars win; lists are unions."""
+    if len(records) == 1:
+        return records[0]
     ordered = sorted(records, key=_recency)
     merged = ordered[0].model_copy(deep=True)
     for rec in ordered[1:]:
@@ -191,7 +193,7 @@ class GraphWriter:
         found: dict[str, set[str]] = {}
         for row in tx.run(cypher.query("load/resolve_keys"), keys=all_keys):
             found.setdefault(row["key"], set()).add(row["id"])
-        rows = []
+        rows: list[tuple[bool, dict[str, Any]]] = []
         for rec in records:
             ids = set().union(*(found.get(k, set()) for k in rec.keys))
             if len(ids) > 1:
@@ -209,8 +211,13 @@ class GraphWriter:
                 pid = party_id(rec.keys[0])
             for key in rec.keys:
                 found[key] = {pid}
-            rows.append(_party_row(rec, pid, placeholder=placeholders))
-        tx.run(cypher.query("load/upsert_parties"), rows=rows, now=self.now).consume()
+            rows.append((bool(ids), _party_row(rec, pid, placeholder=placeholders)))
+        known = [row for exists, row in rows if exists]
+        new = [row for exists, row in rows if not exists]
+        if known:
+            tx.run(cypher.query("load/upsert_parties"), rows=known, now=self.now).consume()
+        if new:
+            tx.run(cypher.query("load/create_parties"), rows=new, now=self.now).consume()
 
     # -- interests -----------------------------------------------------------------------------
 
@@ -249,14 +256,12 @@ class GraphWriter:
             self._write_parties(tx, holders, placeholders=True)
             self.stats.placeholders += len(missing)
             ids.update({row["key"]: row["id"] for row in tx.run(cypher.query("load/resolve_keys"), keys=missing)})
-        rows = [
-            {"party_id": ids[rec.party_key], "subject_id": ids[rec.subject_key], "relation": rec.relation,
-             "props": _interest_props(rec)}
-            for rec in records
-        ]
-        if rows:
-            tx.run(cypher.query("load/create_interests"), rows=rows).consume()
-        self.stats.interests += len(rows)
+        for relation, statement in (("OWNS", "load/create_owns"), ("CONTROLS", "load/create_controls")):
+            rows = [{"party_id": ids[rec.party_key], "subject_id": ids[rec.subject_key], "props": _interest_props(rec)}
+                    for rec in records if rec.relation == relation]
+            if rows:
+                tx.run(cypher.query(statement), rows=rows).consume()
+                self.stats.interests += len(rows)
         for closure in closures:
             result = tx.run(cypher.query("load/close_records"), records=closure.records,
                             end_date=closure.end_date).single()
