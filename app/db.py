@@ -57,11 +57,11 @@ class Graph:
         self.driver = driver
         self.database = database
 
-    def read(self, name: str, **params: Any) -> list[dict[str, Any]]:
-        return self._execute(name, params, RoutingControl.READ)
+    def read(self, statement: str, /, **params: Any) -> list[dict[str, Any]]:
+        return self._execute(statement, params, RoutingControl.READ)
 
-    def write(self, name: str, **params: Any) -> list[dict[str, Any]]:
-        return self._execute(name, params, RoutingControl.WRITE)
+    def write(self, statement: str, /, **params: Any) -> list[dict[str, Any]]:
+        return self._execute(statement, params, RoutingControl.WRITE)
 
     def _execute(self, name: str, params: Mapping[str, Any], routing: RoutingControl) -> list[dict[str, Any]]:
         records, _, _ = self.driver.execute_query(
@@ -69,9 +69,9 @@ class Graph:
         )
         return [record.data() for record in records]
 
-    def write_batches(self, name: str, rows: Sequence[Mapping[str, Any]], **params: Any) -> dict[str, int]:
+    def write_batches(self, statement: str, /, rows: Sequence[Mapping[str, Any]], **params: Any) -> dict[str, int]:
         """One managed (retried) write transaction for one `UNWIND $rows` batch; returns its counters."""
-        text = cypher.query(name)
+        text = cypher.query(statement)
 
         def work(tx: ManagedTransaction) -> dict[str, int]:
             summary = tx.run(text, rows=list(rows), **params).consume()
@@ -80,10 +80,10 @@ class Graph:
         with self.driver.session(database=self.database) as session:
             return session.execute_write(work)
 
-    def run_auto_commit(self, name: str, **params: Any) -> list[dict[str, Any]]:
+    def run_auto_commit(self, statement: str, /, **params: Any) -> list[dict[str, Any]]:
         """For statements that cannot run in a managed transaction (schema changes, CALL IN TRANSACTIONS)."""
         with self.driver.session(database=self.database) as session:
-            return [record.data() for record in session.run(Query(cypher.query(name)), params)]
+            return [record.data() for record in session.run(Query(cypher.query(statement)), params)]
 
     def read_tx(self, work: Callable[[ManagedTransaction], T]) -> T:
         with self.driver.session(database=self.database, default_access_mode="READ") as session:

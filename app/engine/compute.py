@@ -1,0 +1,165 @@
+"""A full generation of verdicts for one policy, computed set-wise inside Neo4j.
+
+The rounds of the least fixed point, the look-through rounds and the verdict writes are Cypher
+statements over the whole graph (cypher/engine/*.cypher); Python only sequences them, counts rounds
+and stops when nothing changes. Working state lives on the parties under the run's id and is wiped
+before and after, so only one computation runs at a time: a lock in Neo4j enforces that.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from app.db import Graph
+from app.engine.codes import HUNDRED, K, threshold_code
+from app.errors import OwnershipError
+from app.policy import Policy
+
+log = logging.getLogger("app.engine")
+MAX_ROUNDS = 10_000
+LOOKTHROUGH_EPSILON = 1e-9
+LOOKTHROUGH_MAX_ROUNDS = 500
+
+
+class LockBusy(OwnershipError):
+    """Another computation or refresh holds the lock."""
+
+
+@dataclass
+class GenerationReport:
+    generation: str
+    policy_id: str
+    policy_version: str
+    as_of: date
+    seeds: int = 0
+    rounds: int = 0
+    lookthrough_rounds: int = 0
+    lookthrough_converged: bool = True
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+    missing_seed_keys: list[str] = field(default_factory=list)
+    missing_override_keys: list[str] = field(default_factory=list)
+
+
+@contextmanager
+def graph_lock(graph: Graph, name: str, ttl: timedelta = timedelta(hours=2)) -> Iterator[str]:
+    owner = f"{socket.gethostname()}:{uuid.uuid4().hex[:8]}"
+    now = datetime.now(UTC)
+    [row] = graph.write("engine/lock_acquire", name=name, owner=owner, now=now, expires=now + ttl)
+    if not row["acquired"]:
+        raise LockBusy(f"lock {name!r} is held by {row['owner']} until {row['expires']}; try again later")
+    try:
+        yield owner
+    finally:
+        graph.write("engine/lock_release", name=name, owner=owner)
+
+
+def clear_work(graph: Graph, batch: int = 20_000) -> int:
+    total = 0
+    while True:
+        cleared = int(graph.write("engine/clear_work", limit=batch)[0]["cleared"])
+        total += cleared
+        if cleared == 0:
+            return total
+
+
+def generation_id(policy: Policy, as_of: date) -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    return f"{policy.id}@{policy.version}/{as_of.isoformat()}/{stamp}"
+
+
+def compute_generation(graph: Graph, policy: Policy, as_of: date,
+                       progress: Callable[[str], None] | None = None) -> GenerationReport:
+    with graph_lock(graph, "compute"):
+        return _compute(graph, policy, as_of, progress or (lambda _: None))
+
+
+def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str], None]) -> GenerationReport:
+    started = time.perf_counter()
+    gen = generation_id(policy, as_of)
+    run = uuid.uuid4().hex
+    report = GenerationReport(gen, policy.id, policy.version, as_of)
+    [snapshot] = graph.read("engine/data_snapshot")
+    graph.write("engine/generation_start", id=gen, props={
+        "policy_id": policy.id, "policy_version": policy.version, "policy_fingerprint": policy.fingerprint(),
+        "policy_json": policy.model_dump_json(), "as_of": as_of, "started_at": datetime.now(UTC),
+        "data_loaded_at": snapshot["loaded_at"], "data_loads": snapshot["loads"], "data_parties": snapshot["parties"],
+    })
+    timings: dict[str, float] = {}
+
+    def step(name: str, fn: Callable[[], Any]) -> Any:
+        t0 = time.perf_counter()
+        progress(name)
+        result = fn()
+        timings[name] = round(timings.get(name, 0.0) + time.perf_counter() - t0, 3)
+        return result
+
+    try:
+        step("clear", lambda: clear_work(graph))
+        seeds = step("seeds", lambda: graph.write(
+            "engine/seed_by_jurisdiction", run=run, jurisdictions=policy.restricted_jurisdictions, home=policy.home,
+            persons_by_nationality=policy.persons_by_nationality))
+        report.seeds = int(seeds[0]["seeds"])
+        if policy.seed_entities:
+            listed = step("seeds", lambda: graph.write("engine/seed_listed", run=run, keys=policy.seed_entities))
+            found = {row["key"] for row in listed}
+            report.missing_seed_keys = [k for k in policy.seed_entities if k not in found]
+            report.seeds += len({row["id"] for row in listed})
+        overrides = [{"key": o.entity, "verdict": o.verdict, "reason": o.reason}
+                     for o in policy.active_overrides(as_of)]
+        if overrides:
+            pinned = step("overrides", lambda: graph.write("engine/apply_overrides", run=run, overrides=overrides))
+            found = {row["key"] for row in pinned}
+            report.missing_override_keys = [o["key"] for o in overrides if o["key"] not in found]
+        params = {
+            "run": run, "as_of": as_of, "measures": list(policy.ownership_measures), "kinds": list(policy.control_kinds),
+            "threshold": threshold_code(policy.threshold_percent), "inclusive": policy.threshold_inclusive,
+            "undisclosed": policy.undisclosed_counts, "K": K, "hundred": HUNDRED,
+        }
+        full = policy.undisclosed_counts  # remainders can restrict entities no seed reaches
+        for round_no in range(MAX_ROUNDS):
+            [row] = step("fixpoint", partial(graph.write, "engine/propagate", round=round_no, full=full, **params))
+            full = False
+            report.rounds = round_no + 1
+            if int(row["changed"]) == 0:
+                break
+        else:
+            raise OwnershipError(f"the fixed point did not settle in {MAX_ROUNDS} rounds")
+        step("lookthrough", lambda: graph.write("engine/lookthrough_init", run=run))
+        report.lookthrough_converged = False
+        for round_no in range(LOOKTHROUGH_MAX_ROUNDS):
+            [row] = step("lookthrough", partial(graph.write, "engine/lookthrough_round", run=run, round=round_no,
+                                                as_of=as_of, epsilon=LOOKTHROUGH_EPSILON))
+            report.lookthrough_rounds = round_no + 1
+            if int(row["changed"]) == 0:
+                report.lookthrough_converged = True
+                break
+        step("verdicts", lambda: graph.run_auto_commit(
+            "engine/write_verdicts", run=run, generation=gen, K=K, hundred=HUNDRED))
+        report.counts = {row["verdict"]: int(row["count"])
+                         for row in graph.read("engine/generation_counts", generation=gen)}
+        step("clear", lambda: clear_work(graph))
+        report.seconds = round(time.perf_counter() - started, 3)
+        report.timings = timings
+        graph.write("engine/generation_finish", id=gen, props={
+            "published_at": datetime.now(UTC), "seconds": report.seconds, "rounds": report.rounds,
+            "seeds": report.seeds, "lookthrough_rounds": report.lookthrough_rounds,
+            "lookthrough_converged": report.lookthrough_converged,
+            **{f"count_{k}": v for k, v in report.counts.items()},
+        })
+        log.info("generation %s published", gen, extra={"seconds": report.seconds, "rounds": report.rounds})
+        return report
+    except BaseException as error:
+        graph.write("engine/generation_fail", id=gen, error=f"{type(error).__name__}: {error}"[:2000])
+        clear_work(graph)
+        raise

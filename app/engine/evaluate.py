@@ -1,0 +1,229 @@
+"""The same semantics as the Cypher engine, in memory, for one party's ancestor subgraph.
+
+Used for on-demand verdicts (a party newer than the published generation, another as-of date) and for
+what-if simulation (stakes added or removed), where nothing may be written. The subgraph holds every
+party above the target, so the fixed point over it gives the target's exact verdict.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from app.engine.codes import HUNDRED, lower_code, lower_percent, passes, threshold_code, upper_code, upper_percent
+from app.policy import Policy
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    kind: str | None = None
+    entity_type: str | None = None
+    jurisdiction: str | None = None
+    headquarters: str | None = None
+    state_of: str | None = None
+    nationalities: tuple[str, ...] = ()
+    keys: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Edge:
+    holder: str
+    subject: str
+    relation: str  # OWNS or CONTROLS
+    measure: str | None = None
+    kind: str | None = None
+    share_min: float | None = None
+    share_max: float | None = None
+    share_min_exclusive: bool = False
+    share_max_exclusive: bool = False
+    direct: str = "unknown"
+    start_date: date | None = None
+    end_date: date | None = None
+    props: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def valid(self, as_of: date) -> bool:
+        return (self.start_date is None or self.start_date <= as_of) and (self.end_date is None or self.end_date >= as_of)
+
+
+@dataclass
+class Outcome:
+    verdict: str
+    share_min: float
+    share_min_exclusive: bool
+    share_max: float
+    share_max_exclusive: bool
+    seed_reason: str | None
+    pin_reason: str | None
+    control_definite: bool
+    control_possible: bool
+    lookthrough_min: float
+    lookthrough_max: float
+    undisclosed_max: float | None
+
+
+def seed_reason(node: Node, policy: Policy) -> str | None:
+    jurisdictions = set(policy.restricted_jurisdictions)
+    reasons = []
+    if node.kind == "entity" and policy.home in ("incorporation", "either") and node.jurisdiction in jurisdictions:
+        reasons.append(f"incorporated in {node.jurisdiction}")
+    if node.kind == "entity" and policy.home in ("headquarters", "either") and node.headquarters in jurisdictions:
+        reasons.append(f"headquartered in {node.headquarters}")
+    if node.entity_type in ("state", "stateBody") and node.state_of in jurisdictions:
+        prefix = "the state of " if node.entity_type == "state" else "a state body of "
+        reasons.append(prefix + str(node.state_of))
+    if policy.persons_by_nationality and node.kind == "person":
+        national = [n for n in node.nationalities if n in jurisdictions]
+        if national:
+            reasons.append(f"national of {national[0]}")
+    for key in policy.seed_entities:
+        if key in node.keys:
+            reasons.append(f"listed in the policy as {key}")
+    return "; ".join(reasons) if reasons else None
+
+
+@dataclass
+class _Sums:
+    lower: int = 0
+    upper: int = 0
+    remainder: int | None = None
+    control_lower: bool = False
+    control_upper: bool = False
+
+
+def _sums(subject: str, incoming: list[Edge], lower: set[str], upper: set[str], policy: Policy,
+          as_of: date) -> _Sums:
+    holdings: dict[tuple[str, str, bool], tuple[int, int]] = {}
+    out = _Sums()
+    for edge in incoming:
+        if not edge.valid(as_of):
+            continue
+        if edge.relation == "CONTROLS":
+            if edge.kind in policy.control_kinds and edge.holder in upper:
+                out.control_upper = True
+                out.control_lower = out.control_lower or edge.holder in lower
+            continue
+        if edge.measure not in policy.ownership_measures:
+            continue
+        key = (edge.holder, edge.measure, edge.direct == "indirect")
+        lo = lower_code(edge.share_min, edge.share_min_exclusive)
+        hi = upper_code(edge.share_max, edge.share_max_exclusive)
+        if key in holdings:
+            lo, hi = max(lo, holdings[key][0]), max(hi, holdings[key][1])
+        holdings[key] = (lo, hi)
+    groups: dict[tuple[str, bool], list[tuple[str, int, int]]] = defaultdict(list)
+    for (holder, measure, indirect), (lo, hi) in holdings.items():
+        groups[(measure, indirect)].append((holder, lo, hi))
+    remainders = []
+    lows, highs = [0], [0]
+    for (_, indirect), members in groups.items():
+        lo_values = [lo if holder in lower else 0 for holder, lo, _ in members]
+        hi_values = [hi if holder in upper else 0 for holder, _, hi in members]
+        lows.append(max(lo_values) if indirect else sum(lo_values))
+        highs.append(max(hi_values) if indirect else sum(hi_values))
+        if not indirect:
+            remainders.append(HUNDRED - sum(lo for holder, lo, _ in members if holder not in upper))
+    out.lower, out.upper = max(lows), max(highs)
+    out.remainder = max(remainders) if remainders else None
+    return out
+
+
+def _remainder(node: Node, sums: _Sums) -> int:
+    """Undisclosed ownership counts for entities (and parties of unknown kind) only."""
+    if (node.kind or "entity") != "entity":
+        return 0
+    return sums.remainder if sums.remainder is not None else HUNDRED
+
+
+def fixed_point(nodes: dict[str, Node], edges: Iterable[Edge], policy: Policy, as_of: date,
+                pins: dict[str, str] | None = None) -> tuple[set[str], set[str], dict[str, _Sums], dict[str, str]]:
+    """Definitely (lower) and possibly (upper) restricted parties, with each party's sums and seed reasons."""
+    pins = pins or {}
+    incoming: dict[str, list[Edge]] = defaultdict(list)
+    for edge in edges:
+        incoming[edge.subject].append(edge)
+    seeds = {nid: reason for nid, node in nodes.items() if (reason := seed_reason(node, policy))}
+    lower = {n for n in seeds if n not in pins} | {n for n, v in pins.items() if v == "restricted"}
+    upper = {n for n in seeds if n not in pins} | {n for n, v in pins.items() if v != "clear"}
+    threshold = threshold_code(policy.threshold_percent)
+    sums: dict[str, _Sums] = {}
+    changed = True
+    while changed:  # membership only grows, so this ends
+        changed = False
+        for nid in nodes:
+            result = _sums(nid, incoming.get(nid, []), lower, upper, policy, as_of)
+            sums[nid] = result
+            if nid in pins:
+                continue
+            remainder = _remainder(nodes[nid], result)
+            lower_pass = result.control_lower or passes(result.lower, threshold, policy.threshold_inclusive)
+            upper_pass = (lower_pass or result.control_upper
+                          or passes(result.upper, threshold, policy.threshold_inclusive)
+                          or (policy.undisclosed_counts and passes(remainder, threshold, policy.threshold_inclusive)))
+            if lower_pass and nid not in lower:
+                lower.add(nid)
+                changed = True
+            if upper_pass and nid not in upper:
+                upper.add(nid)
+                changed = True
+    return lower, upper, sums, seeds
+
+
+def lookthrough(nodes: dict[str, Node], edges: Iterable[Edge], seeds: Iterable[str], as_of: date,
+                epsilon: float = 1e-9, max_rounds: int = 500) -> dict[str, tuple[float, float]]:
+    seed_set = set(seeds)
+    incoming: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
+    for e in edges:
+        if e.relation == "OWNS" and e.measure == "equity" and e.direct != "indirect" and e.valid(as_of):
+            lo = (e.share_min or 0.0) / 100.0
+            hi = (e.share_max if e.share_max is not None else 100.0) / 100.0
+            old = incoming[e.subject].get(e.holder, (0.0, 0.0))
+            incoming[e.subject][e.holder] = (max(lo, old[0]), max(hi, old[1]))
+    value = {n: (1.0, 1.0) for n in seed_set}
+    for _ in range(max_rounds):
+        moved = False
+        for nid in nodes:
+            if nid in seed_set:
+                continue
+            lo = min(1.0, sum(s_lo * value[h][0] for h, (s_lo, _) in incoming[nid].items() if h in value))
+            hi = min(1.0, sum(s_hi * value[h][1] for h, (_, s_hi) in incoming[nid].items() if h in value))
+            old = value.get(nid, (0.0, 0.0))
+            if hi >= epsilon and (abs(lo - old[0]) > epsilon or abs(hi - old[1]) > epsilon):
+                value[nid] = (lo, hi)
+                moved = True
+        if not moved:
+            break
+    return value
+
+
+def evaluate(target: str, nodes: dict[str, Node], edges: list[Edge], policy: Policy, as_of: date,
+             pins: dict[str, tuple[str, str]] | None = None) -> Outcome:
+    pins = pins or {}
+    lower, upper, sums, seeds = fixed_point(nodes, edges, policy, as_of, {k: v[0] for k, v in pins.items()})
+    result = sums.get(target, _Sums())
+    lt = lookthrough(nodes, edges, seeds, as_of).get(target, (0.0, 0.0))
+    remainder = _remainder(nodes[target], result) if target in nodes else HUNDRED
+    high = max(result.upper, remainder) if policy.undisclosed_counts else result.upper
+    lo_pct, lo_x = lower_percent(result.lower)
+    hi_pct, hi_x = upper_percent(high)
+    if target in pins:
+        verdict = pins[target][0]
+    elif target in seeds or target in lower:
+        verdict = "restricted"
+    elif target in upper:
+        verdict = "review"
+    else:
+        verdict = "clear"
+    if target in seeds:
+        lo_pct, lo_x, hi_pct, hi_x = 100.0, False, 100.0, False
+    undisclosed = upper_percent(remainder)[0] if policy.undisclosed_counts and remainder > 0 else None
+    return Outcome(
+        verdict=verdict, share_min=lo_pct, share_min_exclusive=lo_x, share_max=hi_pct, share_max_exclusive=hi_x,
+        seed_reason=seeds.get(target), pin_reason=pins[target][1] if target in pins else None,
+        control_definite=result.control_lower, control_possible=result.control_upper,
+        lookthrough_min=lt[0] * 100.0, lookthrough_max=lt[1] * 100.0, undisclosed_max=undisclosed,
+    )
+

@@ -1,0 +1,11 @@
+// The valid interests held in each of the given parties, with each holder's verdict in the generation,
+// for evidence (which holders count, with what stake, from which statement and source).
+// Parameters: $generation, $ids, $as_of
+UNWIND $ids AS id
+MATCH (x:Party {id: id})<-[r:OWNS|CONTROLS]-(h:Party)
+WHERE (r.start_date IS NULL OR r.start_date <= $as_of) AND (r.end_date IS NULL OR r.end_date >= $as_of)
+OPTIONAL MATCH (v:Verdict {generation: $generation, party_id: h.id})
+RETURN id AS subject_id, h.id AS holder_id, h.name AS holder_name, h.kind AS holder_kind,
+       h.jurisdiction AS holder_jurisdiction, h.headquarters AS holder_headquarters, type(r) AS relation,
+       r {.*} AS interest, v {.verdict, .seed, .seed_reason, .pinned, .pin_reason, .share_min, .share_max}
+         AS holder_verdict

@@ -1,0 +1,23 @@
+// One round of the look-through share: the economic share seeds hold through chains, the sum over
+// paths of the products of equity stakes (minimum and maximum stakes separately; an unknown stake is
+// 0 to 100%). Only subjects of holders that moved last round are recomputed; values are capped at 1
+// and changes below $epsilon stop the spread, so cycles converge. Declared indirect stakes summarise
+// chains and are left out. Informational: it never decides a verdict.
+// Parameters: $run, $round, $as_of, $epsilon
+MATCH (h:Party)
+WHERE h.w_run = $run AND h.w_lt_round = $round
+MATCH (h)-[:OWNS]->(x:Party)
+WITH DISTINCT x
+WHERE x.w_seed IS NULL
+CALL (x) {
+  MATCH (x)<-[r:OWNS]-(h:Party)
+  WHERE r.measure = 'equity' AND r.direct <> 'indirect' AND h.w_run = $run AND h.w_lt_hi IS NOT NULL
+    AND (r.start_date IS NULL OR r.start_date <= $as_of) AND (r.end_date IS NULL OR r.end_date >= $as_of)
+  WITH h, max(coalesce(r.share_min, 0.0)) / 100.0 AS lo, max(coalesce(r.share_max, 100.0)) / 100.0 AS hi
+  RETURN sum(lo * h.w_lt_lo) AS lt_lo, sum(hi * h.w_lt_hi) AS lt_hi
+}
+WITH x, CASE WHEN lt_lo > 1.0 THEN 1.0 ELSE lt_lo END AS lt_lo, CASE WHEN lt_hi > 1.0 THEN 1.0 ELSE lt_hi END AS lt_hi
+WHERE lt_hi >= $epsilon
+  AND (abs(lt_lo - coalesce(x.w_lt_lo, 0.0)) > $epsilon OR abs(lt_hi - coalesce(x.w_lt_hi, 0.0)) > $epsilon)
+SET x.w_run = $run, x.w_lt_lo = lt_lo, x.w_lt_hi = lt_hi, x.w_lt_round = $round + 1
+RETURN count(x) AS changed

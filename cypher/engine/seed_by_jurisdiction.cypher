@@ -1,0 +1,20 @@
+// Restricted origins by home: entities incorporated and/or headquartered in a restricted jurisdiction
+// (the policy's `home`), states and state bodies of one, and (when the policy says so) persons of a
+// restricted nationality. Each gets the reason it is a seed.
+// Parameters: $run, $jurisdictions, $home, $persons_by_nationality
+MATCH (p:Party)
+WITH p, [reason IN [
+    CASE WHEN p.kind = 'entity' AND $home IN ['incorporation', 'either'] AND p.jurisdiction IN $jurisdictions
+         THEN 'incorporated in ' + p.jurisdiction END,
+    CASE WHEN p.kind = 'entity' AND $home IN ['headquarters', 'either'] AND p.headquarters IN $jurisdictions
+         THEN 'headquartered in ' + p.headquarters END,
+    CASE WHEN p.entity_type IN ['state', 'stateBody'] AND p.state_of IN $jurisdictions
+         THEN CASE p.entity_type WHEN 'state' THEN 'the state of ' ELSE 'a state body of ' END + p.state_of END,
+    CASE WHEN $persons_by_nationality AND p.kind = 'person'
+              AND any(n IN coalesce(p.nationalities, []) WHERE n IN $jurisdictions)
+         THEN 'national of ' + [n IN p.nationalities WHERE n IN $jurisdictions][0] END
+  ] WHERE reason IS NOT NULL] AS reasons
+WHERE size(reasons) > 0
+SET p.w_run = $run, p.w_round = 0, p.w_lower = true, p.w_upper = true,
+    p.w_seed = reduce(text = head(reasons), r IN tail(reasons) | text + '; ' + r)
+RETURN count(p) AS seeds
