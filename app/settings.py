@@ -72,7 +72,7 @@ class Settings(BaseSettings):
     local_pagecache: str = Field(default="512m", pattern=r"^\d+[mg]$")
     local_start_timeout_s: float = Field(default=120.0, gt=0)
 
-    batch_size: int = Field(default=20_000, ge=1, le=1_000_000)
+    batch_size: int = Field(default=5_000, ge=1, le=1_000_000)
     max_reject_fraction: float = Field(default=0.05, ge=0, le=1)
 
     api_host: str = "127.0.0.1"

@@ -15,8 +15,8 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from app.db import Graph
@@ -122,7 +122,8 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
             found = {row["key"] for row in pinned}
             report.missing_override_keys = [o["key"] for o in overrides if o["key"] not in found]
         params = {
-            "run": run, "as_of": as_of, "measures": list(policy.ownership_measures), "kinds": list(policy.control_kinds),
+            "run": run, "as_of": as_of, "measures": list(policy.ownership_measures),
+            "kinds": list(policy.control_kinds),
             "threshold": threshold_code(policy.threshold_percent), "inclusive": policy.threshold_inclusive,
             "undisclosed": policy.undisclosed_counts, "K": K, "hundred": HUNDRED,
         }

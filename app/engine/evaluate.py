@@ -46,7 +46,8 @@ class Edge:
     props: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
     def valid(self, as_of: date) -> bool:
-        return (self.start_date is None or self.start_date <= as_of) and (self.end_date is None or self.end_date >= as_of)
+        started = self.start_date is None or self.start_date <= as_of
+        return started and (self.end_date is None or self.end_date >= as_of)
 
 
 @dataclass
