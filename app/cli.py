@@ -8,12 +8,15 @@ import logging
 import sys
 import time
 from collections.abc import Callable
+from datetime import UTC, date, datetime
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from app.db import Graph, connection_uri, open_driver
@@ -223,6 +226,87 @@ def expand_paths(paths: list[Path], accepts: Callable[[str], bool]) -> list[Path
         else:
             raise OwnershipError(f"{path}: no such file or folder")
     return files
+
+
+def _as_of(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise OwnershipError(f"--as-of: not a date (YYYY-MM-DD): {value!r}") from None
+
+
+@app.command("compute")
+@friendly_errors
+def compute(
+    policy: Annotated[Path | None, typer.Option(help="A policy file (default: every policy in policies/).")] = None,
+    as_of: Annotated[str | None, typer.Option(help="Date the interests must be valid on (default today).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the reports as JSON.")] = False,
+) -> None:
+    """Compute and publish a generation of verdicts for each policy."""
+    from app.engine.compute import compute_generation
+    from app.engine.service import active_policies
+    from app.policy import load_policy
+
+    s = settings()
+    policies = [load_policy(policy)] if policy else list(active_policies(s).values())
+    if not policies:
+        raise OwnershipError(f"no policy files in {s.policies_dir}")
+    day = _as_of(as_of) or datetime.now(UTC).date()
+    reports = []
+    with open_driver(s) as driver:
+        graph = Graph(driver, s.neo4j_database)
+        for pol in policies:
+            with err.status(f"computing {pol.id}@{pol.version} as of {day}") as status:
+                report = compute_generation(graph, pol, day, partial(_show_step, status, pol.id))
+            reports.append(report)
+            if not as_json:
+                out.print(f"{report.generation}: {report.counts} seeds={report.seeds} rounds={report.rounds} "
+                          f"in {report.seconds:.1f}s")
+    if as_json:
+        sys.stdout.write(json.dumps([vars(r) for r in reports], indent=2, default=str) + "\n")
+
+
+def _show_step(status: Any, policy_id: str, step: str) -> None:
+    status.update(f"{policy_id}: {step}")
+
+
+@app.command("verdict")
+@friendly_errors
+def verdict(
+    ref: Annotated[str, typer.Argument(help="An identifier SCHEME:ID or the platform id.")],
+    policy: Annotated[Path | None, typer.Option(help="A policy file (default: the default policy).")] = None,
+    as_of: Annotated[str | None, typer.Option(help="Date (default: the published generation's, or today).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The verdict on one entity, with bounds and evidence."""
+    from app.engine.service import pick_policy, verdict_for
+
+    s = settings()
+    pol = pick_policy(s, policy_file=policy)
+    with open_driver(s) as driver:
+        result = verdict_for(Graph(driver, s.neo4j_database), pol, ref, _as_of(as_of))
+    if as_json:
+        sys.stdout.write(json.dumps(result, indent=2, default=str, ensure_ascii=False) + "\n")
+        return
+    share = result["restricted_share"]
+    out.print(f"[bold]{result['entity'].get('name') or result['entity']['id']}[/] "
+              f"({', '.join(result['entity'].get('identifiers', [])[:4])})")
+    out.print(f"verdict: [bold]{result['verdict']}[/] under {pol.id}@{pol.version} as of {result['as_of']} "
+              f"({result['mode']}{', generation ' + result['generation'] if result['generation'] else ''})")
+    out.print(f"restricted share: {share['min']:g}% to {share['max']:g}%; look-through "
+              f"{result['lookthrough_share']['min']:g}% to {result['lookthrough_share']['max']:g}%")
+    out.print(result["reason"])
+    out.print(f"arithmetic: {result['evidence']['arithmetic']}")
+    for h in result["evidence"]["holders"]:
+        if h["counts"]:
+            out.print(f"  {escape(str(h['holder_name']))} \\[{h['holder_verdict']}] {h['relation']} "
+                      f"{h.get('share') or h.get('kind')} (statement {h['statement_id']}, source {h['source']})")
+    for link in result["evidence"]["chain"]:
+        out.print(f"  chain: {escape(str(link['holder_name']))} \\[{link['holder_verdict']}] -> {link['subject_id']} "
+                  f"{link.get('share') or link.get('kind')}"
+                  f"{' (seed: ' + link['holder_seed_reason'] + ')' if link.get('holder_seed_reason') else ''}")
 
 
 @app.command("serve")

@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     batch_size: int = Field(default=5_000, ge=1, le=1_000_000)
     max_reject_fraction: float = Field(default=0.05, ge=0, le=1)
 
+    policies_dir: Path = Field(default=PROJECT_ROOT / "policies", description="Active policies, one YAML each.")
+    default_policy: str = Field(default="restricted-jurisdictions", description="Policy id used when none is named.")
+
     api_host: str = "127.0.0.1"
     api_port: int = Field(default=8000, ge=1, le=65535)
     log_format: Literal["auto", "json", "text"] = "auto"

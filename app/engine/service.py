@@ -1,0 +1,53 @@
+"""What the CLI and the API call: pick the policy, use the stored verdict when it applies, else compute."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from app.db import Graph
+from app.engine.verdicts import Change, current_generation, on_demand_verdict, resolve, stored_verdict
+from app.policy import Policy, PolicyError, load_policies, load_policy
+from app.settings import Settings
+
+
+def active_policies(settings: Settings) -> dict[str, Policy]:
+    return {p.id: p for p in load_policies(settings.policies_dir)}
+
+
+def pick_policy(settings: Settings, policy_id: str | None = None, policy_file: Path | None = None) -> Policy:
+    if policy_file is not None:
+        return load_policy(policy_file)
+    policies = active_policies(settings)
+    wanted = policy_id or settings.default_policy
+    if wanted not in policies:
+        raise PolicyError(f"no active policy {wanted!r} in {settings.policies_dir}; "
+                          f"active: {', '.join(sorted(policies)) or 'none'}")
+    return policies[wanted]
+
+
+def _native(value: Any) -> Any:
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+def stored_applies(generation: dict[str, Any] | None, policy: Policy, party: dict[str, Any],
+                   as_of: date | None) -> bool:
+    if generation is None or generation.get("policy_fingerprint") != policy.fingerprint():
+        return False
+    if as_of is not None and as_of != _native(generation["as_of"]):
+        return False
+    first_seen = _native(party.get("first_seen"))
+    started = _native(generation.get("started_at"))
+    # A party loaded after the generation started was not part of it: compute it on demand.
+    return not (first_seen is not None and started is not None and first_seen > started)
+
+
+def verdict_for(graph: Graph, policy: Policy, ref: str, as_of: date | None = None,
+                changes: list[Change] | None = None) -> dict[str, Any]:
+    party = resolve(graph, ref)
+    if not changes:
+        generation = current_generation(graph, policy.id)
+        if generation is not None and stored_applies(generation, policy, party, as_of):
+            return stored_verdict(graph, policy, generation, party)
+    return on_demand_verdict(graph, policy, party, as_of or datetime.now(UTC).date(), changes)

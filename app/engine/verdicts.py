@@ -1,0 +1,325 @@
+"""Reading verdicts: the stored one of the published generation, or one computed on demand, with evidence.
+
+The evidence names every restricted or possibly restricted holder that counts, with the interest,
+its statement id and source; follows those holders up to the seeds (the chain); and spells out the
+arithmetic against the threshold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from app.db import Graph
+from app.engine.evaluate import Edge, Node, evaluate, fixed_point
+from app.errors import OwnershipError
+from app.policy import Policy
+
+CHAIN_DEPTH = 30
+CHAIN_EDGES = 300
+SUBGRAPH_LIMIT = 50_000
+
+HolderRows = Callable[[list[str]], list[dict[str, Any]]]
+
+
+class UnknownEntity(OwnershipError):
+    def __init__(self, ref: str) -> None:
+        super().__init__(f"no entity with identifier or id {ref!r}")
+        self.ref = ref
+
+
+@dataclass
+class Change:
+    """A hypothetical stake for what-if simulation: added, or removed (every interest holder -> subject)."""
+
+    action: str  # "add" or "remove"
+    holder: str
+    subject: str
+    relation: str = "OWNS"
+    measure: str = "equity"
+    kind: str | None = None
+    share_min: float | None = None
+    share_max: float | None = None
+
+
+def resolve(graph: Graph, ref: str) -> dict[str, Any]:
+    rows = graph.read("engine/resolve_ref", ref=ref)
+    if not rows:
+        raise UnknownEntity(ref)
+    party = {k: v for k, v in rows[0]["party"].items() if v is not None}
+    party["identifiers"] = sorted(rows[0]["identifiers"])
+    return party
+
+
+def current_generation(graph: Graph, policy_id: str) -> dict[str, Any] | None:
+    rows = graph.read("engine/current_generation", policy_id=policy_id)
+    return rows[0]["generation"] if rows else None
+
+
+def _range(low: float, low_x: bool, high: float, high_x: bool) -> str:
+    if low == high and not low_x and not high_x:
+        return f"{low:g}%"
+    return f"{'more than ' if low_x else ''}{low:g}% to {'less than ' if high_x else ''}{high:g}%"
+
+
+def _interest_summary(relation: str, interest: dict[str, Any]) -> dict[str, Any]:
+    summary: dict[str, Any] = {
+        "relation": relation, "interest_type": interest.get("interest_type"), "direct": interest.get("direct"),
+        "start_date": _iso(interest.get("start_date")), "end_date": _iso(interest.get("end_date")),
+        "statement_id": interest.get("statement_id"), "source": interest.get("source"),
+        "record": interest.get("record"), "details": interest.get("details"),
+    }
+    if relation == "OWNS":
+        low, high = interest.get("share_min"), interest.get("share_max")
+        summary.update(measure=interest.get("measure"), share_min=low, share_max=high,
+                       share_min_exclusive=bool(interest.get("share_min_exclusive")),
+                       share_max_exclusive=bool(interest.get("share_max_exclusive")),
+                       share=_range(low if low is not None else 0.0, bool(interest.get("share_min_exclusive")),
+                                    high if high is not None else 100.0, bool(interest.get("share_max_exclusive")))
+                       + ("" if low is not None or high is not None else " (not disclosed)"))
+    else:
+        summary["kind"] = interest.get("kind")
+    return summary
+
+
+def _iso(value: Any) -> Any:
+    return value.iso_format() if hasattr(value, "iso_format") else (value.isoformat() if hasattr(
+        value, "isoformat") else value)
+
+
+def _counts(policy: Policy, relation: str, interest: dict[str, Any]) -> bool:
+    if relation == "OWNS":
+        return interest.get("measure") in policy.ownership_measures
+    return interest.get("kind") in policy.control_kinds
+
+
+def build_evidence(policy: Policy, target: dict[str, Any], verdict: dict[str, Any],
+                   holder_rows: HolderRows) -> dict[str, Any]:
+    """Holders that count, the chain up to the seeds, and the arithmetic."""
+    direct_rows = holder_rows([target["id"]])
+    holders = []
+    restricted_partners = 0
+    other_at_threshold = False
+    for row in direct_rows:
+        hv = row.get("holder_verdict") or {}
+        holder_verdict = hv.get("verdict", "clear")
+        counts = _counts(policy, row["relation"], row["interest"]) and holder_verdict in ("restricted", "review")
+        entry = {"holder_id": row["holder_id"], "holder_name": row["holder_name"], "holder_verdict": holder_verdict,
+                 "holder_seed_reason": hv.get("seed_reason"), "counts": counts,
+                 **_interest_summary(row["relation"], row["interest"])}
+        holders.append(entry)
+        if row["relation"] == "OWNS" and entry.get("share_min") == policy.threshold_percent:
+            if holder_verdict == "restricted":
+                restricted_partners += 1
+            else:
+                other_at_threshold = True
+    chain: list[dict[str, Any]] = []
+    seen = {target["id"]}
+    frontier = [h["holder_id"] for h in holders if h["counts"] and not h["holder_seed_reason"]]
+    frontier = list(dict.fromkeys(frontier))
+    for _ in range(CHAIN_DEPTH):
+        if not frontier or len(chain) >= CHAIN_EDGES:
+            break
+        seen.update(frontier)
+        next_frontier: list[str] = []
+        for row in holder_rows(frontier):
+            hv = row.get("holder_verdict") or {}
+            if hv.get("verdict") not in ("restricted", "review") or not _counts(policy, row["relation"],
+                                                                                   row["interest"]):
+                continue
+            chain.append({"subject_id": row["subject_id"], "holder_id": row["holder_id"],
+                          "holder_name": row["holder_name"], "holder_verdict": hv.get("verdict"),
+                          "holder_seed_reason": hv.get("seed_reason"),
+                          **_interest_summary(row["relation"], row["interest"])})
+            if row["holder_id"] not in seen and not hv.get("seed_reason"):
+                next_frontier.append(row["holder_id"])
+        frontier = list(dict.fromkeys(next_frontier))
+    comparator = policy.comparator
+    counted = [h for h in holders if h["counts"] and h["relation"] == "OWNS"]
+    terms = " + ".join(f"{h['holder_name']} {h['share']} ({h['measure']}, {h['holder_verdict']})" for h in counted)
+    total = _range(verdict["share_min"], verdict["share_min_exclusive"], verdict["share_max"],
+                   verdict["share_max_exclusive"])
+    arithmetic = f"{terms} = {total}" if counted else "no restricted holder has an ownership interest"
+    return {
+        "seed_reason": verdict.get("seed_reason"),
+        "override": {"verdict": verdict["verdict"], "reason": verdict.get("pin_reason")} if verdict.get("pinned")
+        else None,
+        "threshold": {"percent": policy.threshold_percent, "comparator": comparator},
+        "arithmetic": f"{arithmetic}; threshold {comparator} {policy.threshold_percent:g}%",
+        "control": {"definite": bool(verdict.get("control_definite")),
+                    "possible": bool(verdict.get("control_possible"))},
+        "joint_control": restricted_partners > 0 and other_at_threshold,
+        "undisclosed_max": verdict.get("undisclosed_max"),
+        "holders": holders,
+        "chain": chain,
+        "chain_truncated": len(chain) >= CHAIN_EDGES,
+    }
+
+
+def reason(target: dict[str, Any], verdict: dict[str, Any], policy: Policy, evidence: dict[str, Any]) -> str:
+    name = target.get("name") or target["id"]
+    share = _range(verdict["share_min"], verdict["share_min_exclusive"], verdict["share_max"],
+                   verdict["share_max_exclusive"])
+    limit = f"{policy.comparator} {policy.threshold_percent:g}%"
+    if verdict.get("pinned"):
+        return f"{name} is pinned {verdict['verdict']} by a policy override: {verdict.get('pin_reason')}."
+    if verdict.get("seed_reason"):
+        return f"{name} is a restricted origin under {policy.id}: {verdict['seed_reason']}."
+    controllers = [h for h in evidence["holders"] if h["counts"] and h["relation"] == "CONTROLS"
+                   and h["holder_verdict"] == "restricted"]
+    if verdict["verdict"] == "restricted" and controllers:
+        first = controllers[0]
+        return f"{name} is controlled ({first['kind']}) by {first['holder_name']}, which is restricted."
+    if verdict["verdict"] == "restricted":
+        return f"Restricted parties hold {share} of {name}, which passes the threshold ({limit})."
+    if verdict["verdict"] == "review":
+        return (f"Restricted parties may hold {share} of {name}: the upper bound passes the threshold ({limit}) "
+                "but the lower bound does not, so it needs review.")
+    if verdict["share_max"] == 0:
+        return f"No restricted party holds an interest in {name} that counts under {policy.id}."
+    return f"Restricted parties hold at most {share} of {name}, which does not pass the threshold ({limit})."
+
+
+def _clear(party_id: str) -> dict[str, Any]:
+    return {"party_id": party_id, "verdict": "clear", "share_min": 0.0, "share_min_exclusive": False,
+            "share_max": 0.0, "share_max_exclusive": False, "lookthrough_min": 0.0, "lookthrough_max": 0.0}
+
+
+def stored_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], party: dict[str, Any]) -> dict[str, Any]:
+    rows = graph.read("engine/verdict_of", generation=generation["id"], party_id=party["id"])
+    verdict = rows[0]["verdict"] if rows else _clear(party["id"])
+    as_of = generation["as_of"]
+
+    def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
+        return graph.read("engine/holders_evidence", generation=generation["id"], ids=ids, as_of=as_of)
+
+    evidence = build_evidence(policy, party, verdict, holder_rows)
+    return _result(party, policy, verdict, evidence, mode="stored", generation=generation, as_of=_iso(as_of))
+
+
+def _result(party: dict[str, Any], policy: Policy, verdict: dict[str, Any], evidence: dict[str, Any], mode: str,
+            generation: dict[str, Any] | None, as_of: Any) -> dict[str, Any]:
+    return {
+        "entity": {k: _iso(v) for k, v in party.items()},
+        "policy": {"id": policy.id, "version": policy.version},
+        "as_of": as_of,
+        "mode": mode,
+        "generation": generation["id"] if generation else None,
+        "data_as_of": _iso(generation.get("data_loaded_at")) if generation else None,
+        "verdict": verdict["verdict"],
+        "reason": reason(party, verdict, policy, evidence),
+        "restricted_share": {"min": verdict["share_min"], "min_exclusive": bool(verdict["share_min_exclusive"]),
+                             "max": verdict["share_max"], "max_exclusive": bool(verdict["share_max_exclusive"])},
+        "lookthrough_share": {"min": round(verdict.get("lookthrough_min") or 0.0, 6),
+                              "max": round(verdict.get("lookthrough_max") or 0.0, 6)},
+        "evidence": evidence,
+    }
+
+
+def load_subgraph(graph: Graph, party_id: str) -> tuple[dict[str, Node], list[Edge], dict[str, Any], bool]:
+    rows = graph.read("engine/ancestor_subgraph", id=party_id, limit=SUBGRAPH_LIMIT)
+    nodes: dict[str, Node] = {}
+    edges: list[Edge] = []
+    names: dict[str, Any] = {}
+    truncated = False
+    for row in rows:
+        p = row["party"]
+        truncated = truncated or bool(row["truncated"])
+        nodes[p["id"]] = Node(p["id"], p.get("kind"), p.get("entity_type"), p.get("jurisdiction"),
+                              p.get("headquarters"), p.get("state_of"), tuple(p.get("nationalities") or ()))
+        names[p["id"]] = p
+        for i in row["interests"]:
+            edges.append(_edge(i["holder"], p["id"], i["relation"], i["props"]))
+    return nodes, edges, names, truncated
+
+
+def _native(value: Any) -> Any:
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+def _edge(holder: str, subject: str, relation: str, props: dict[str, Any]) -> Edge:
+    return Edge(holder, subject, relation, props.get("measure"), props.get("kind"), props.get("share_min"),
+                props.get("share_max"), bool(props.get("share_min_exclusive")),
+                bool(props.get("share_max_exclusive")), props.get("direct") or "unknown",
+                _native(props.get("start_date")), _native(props.get("end_date")), props)
+
+
+def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of: date,
+                      changes: list[Change] | None = None, seed_keys: dict[str, list[str]] | None = None,
+                      ) -> dict[str, Any]:
+    """A verdict from the party's ancestor subgraph, optionally with hypothetical changes; writes nothing."""
+    nodes, edges, names, truncated = load_subgraph(graph, party["id"])
+    for change in changes or []:
+        for pid in (change.holder, change.subject):
+            if pid not in nodes:
+                extra, extra_edges, extra_names, _ = load_subgraph(graph, pid)
+                nodes.update(extra)
+                names.update(extra_names)
+                edges.extend(e for e in extra_edges if e not in edges)
+        if change.action == "remove":
+            edges = [e for e in edges if not (e.holder == change.holder and e.subject == change.subject
+                                              and e.relation == change.relation)]
+        else:
+            edges.append(Edge(change.holder, change.subject, change.relation, change.measure, change.kind,
+                              change.share_min, change.share_max, direct="direct",
+                              props={"measure": change.measure, "kind": change.kind, "share_min": change.share_min,
+                                     "share_max": change.share_max, "direct": "direct", "source": "what-if",
+                                     "interest_type": "hypothetical"}))
+    if policy.seed_entities:
+        keyed = {k: v for k, v in (seed_keys or _seed_keys(graph, policy, list(nodes))).items()}
+        nodes = {nid: Node(n.id, n.kind, n.entity_type, n.jurisdiction, n.headquarters, n.state_of, n.nationalities,
+                           tuple(keyed.get(nid, ()))) for nid, n in nodes.items()}
+    pins = _pins(graph, policy, as_of, list(nodes))
+    outcome = evaluate(party["id"], nodes, edges, policy, as_of, pins)
+    lower, upper, _, seeds = fixed_point(nodes, edges, policy, as_of, {k: v[0] for k, v in pins.items()})
+
+    def membership(pid: str) -> dict[str, Any]:
+        if pid in pins:
+            status = pins[pid][0]
+        elif pid in seeds or pid in lower:
+            status = "restricted"
+        else:
+            status = "review" if pid in upper else "clear"
+        return {"verdict": status, "seed_reason": seeds.get(pid), "pinned": pid in pins}
+
+    incoming: dict[str, list[Edge]] = {}
+    for e in edges:
+        incoming.setdefault(e.subject, []).append(e)
+
+    def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
+        out = []
+        for sid in ids:
+            for e in incoming.get(sid, []):
+                if e.valid(as_of):
+                    out.append({"subject_id": sid, "holder_id": e.holder,
+                                "holder_name": names.get(e.holder, {}).get("name"), "relation": e.relation,
+                                "interest": e.props, "holder_verdict": membership(e.holder)})
+        return out
+
+    verdict = {"party_id": party["id"], "verdict": outcome.verdict, "share_min": outcome.share_min,
+               "share_min_exclusive": outcome.share_min_exclusive, "share_max": outcome.share_max,
+               "share_max_exclusive": outcome.share_max_exclusive, "seed_reason": outcome.seed_reason,
+               "pinned": outcome.pin_reason is not None, "pin_reason": outcome.pin_reason,
+               "control_definite": outcome.control_definite, "control_possible": outcome.control_possible,
+               "lookthrough_min": outcome.lookthrough_min, "lookthrough_max": outcome.lookthrough_max,
+               "undisclosed_max": outcome.undisclosed_max}
+    evidence = build_evidence(policy, party, verdict, holder_rows)
+    evidence["subgraph"] = {"parties": len(nodes), "interests": len(edges), "truncated": truncated}
+    return _result(party, policy, verdict, evidence, mode="what_if" if changes else "on_demand", generation=None,
+                   as_of=as_of.isoformat())
+
+
+def _seed_keys(graph: Graph, policy: Policy, ids: list[str]) -> dict[str, list[str]]:
+    rows = graph.read("engine/keys_of", ids=ids, keys=policy.seed_entities)
+    return {row["id"]: row["keys"] for row in rows}
+
+
+def _pins(graph: Graph, policy: Policy, as_of: date, ids: list[str]) -> dict[str, tuple[str, str]]:
+    active = policy.active_overrides(as_of)
+    if not active:
+        return {}
+    rows = graph.read("engine/override_targets", refs=[o.entity for o in active], ids=ids)
+    by_ref = {row["ref"]: row["id"] for row in rows}
+    return {by_ref[o.entity]: (o.verdict, o.reason) for o in active if o.entity in by_ref}
