@@ -92,3 +92,12 @@ def settings(neo4j_server: Server) -> Settings:
 
 def pytest_report_header(config: pytest.Config) -> str:
     return f"shared data: {SHARED_DATA} ({'present' if SHARED_DATA.is_dir() else 'absent'})"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings() -> Iterator[None]:
+    """Tests that change the environment must not leak a cached settings object into the next test."""
+    from app.settings import get_settings
+
+    yield
+    get_settings.cache_clear()

@@ -32,7 +32,11 @@ class UnknownEntity(OwnershipError):
 
 @dataclass
 class Change:
-    """A hypothetical stake for what-if simulation: added, or removed (every interest holder -> subject)."""
+    """A hypothetical change for what-if simulation.
+
+    `add` sets the holder's stake of that measure (or control of that kind) in the subject, replacing
+    what the data says of it; `remove` drops every interest of that relation from holder to subject.
+    """
 
     action: str  # "add" or "remove"
     holder: str
@@ -262,6 +266,9 @@ def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of
             edges = [e for e in edges if not (e.holder == change.holder and e.subject == change.subject
                                               and e.relation == change.relation)]
         else:
+            edges = [e for e in edges if not (e.holder == change.holder and e.subject == change.subject
+                                              and e.relation == change.relation and e.measure == change.measure
+                                              and e.kind == change.kind)]
             edges.append(Edge(change.holder, change.subject, change.relation, change.measure, change.kind,
                               change.share_min, change.share_max, direct="direct",
                               props={"measure": change.measure, "kind": change.kind, "share_min": change.share_min,
