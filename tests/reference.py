@@ -105,11 +105,14 @@ def compute(nodes: list[RNode], edges: list[REdge], policy: Policy, as_of: date,
     definite = {n for n in seeds if n not in pins} | {n for n, v in pins.items() if v == "restricted"}
     possible = {n for n in seeds if n not in pins} | {n for n, v in pins.items() if v != "clear"}
     by_id = {n.id: n for n in nodes}
+    into: dict[str, list[REdge]] = {}
+    for e in valid:
+        into.setdefault(e.subject, []).append(e)
 
     def holdings(subject: str) -> dict[tuple[str, str, bool], tuple[Bound, Bound]]:
         out: dict[tuple[str, str, bool], tuple[Bound, Bound]] = {}
-        for e in valid:
-            if e.subject != subject or e.relation != "OWNS" or e.measure not in policy.ownership_measures:
+        for e in into.get(subject, []):
+            if e.relation != "OWNS" or e.measure not in policy.ownership_measures:
                 continue
             low: Bound = (_frac(e.share_min), 1 if e.min_exclusive else 0) if e.share_min is not None else (
                 Fraction(0), 0)
@@ -153,8 +156,8 @@ def compute(nodes: list[RNode], edges: list[REdge], policy: Policy, as_of: date,
         return lower, upper, remainder
 
     def controlled(subject: str, members: set[str]) -> bool:
-        return any(e.subject == subject and e.relation == "CONTROLS" and e.kind in policy.control_kinds
-                   and e.holder in members for e in valid)
+        return any(e.relation == "CONTROLS" and e.kind in policy.control_kinds and e.holder in members
+                   for e in into.get(subject, []))
 
     changed = True
     while changed:

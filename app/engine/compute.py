@@ -26,7 +26,7 @@ from app.policy import Policy
 
 log = logging.getLogger("app.engine")
 MAX_ROUNDS = 10_000
-LOOKTHROUGH_EPSILON = 1e-9
+LOOKTHROUGH_EPSILON = 1e-7  # fraction: 0.00001 percentage points
 LOOKTHROUGH_MAX_ROUNDS = 500
 
 

@@ -141,20 +141,25 @@ def _remainder(node: Node, sums: _Sums) -> int:
 
 def fixed_point(nodes: dict[str, Node], edges: Iterable[Edge], policy: Policy, as_of: date,
                 pins: dict[str, str] | None = None) -> tuple[set[str], set[str], dict[str, _Sums], dict[str, str]]:
-    """Definitely (lower) and possibly (upper) restricted parties, with each party's sums and seed reasons."""
+    """Definitely (lower) and possibly (upper) restricted parties, with each party's sums and seed reasons.
+
+    Semi-naive: a party is recomputed only when one of its holders changed membership.
+    """
     pins = pins or {}
     incoming: dict[str, list[Edge]] = defaultdict(list)
+    outgoing: dict[str, set[str]] = defaultdict(set)
     for edge in edges:
         incoming[edge.subject].append(edge)
+        outgoing[edge.holder].add(edge.subject)
     seeds = {nid: reason for nid, node in nodes.items() if (reason := seed_reason(node, policy))}
     lower = {n for n in seeds if n not in pins} | {n for n, v in pins.items() if v == "restricted"}
     upper = {n for n in seeds if n not in pins} | {n for n, v in pins.items() if v != "clear"}
     threshold = threshold_code(policy.threshold_percent)
     sums: dict[str, _Sums] = {}
-    changed = True
-    while changed:  # membership only grows, so this ends
-        changed = False
-        for nid in nodes:
+    pending = list(nodes)
+    while pending:  # membership only grows, so this ends
+        queued: list[str] = []
+        for nid in dict.fromkeys(pending):
             result = _sums(nid, incoming.get(nid, []), lower, upper, policy, as_of)
             sums[nid] = result
             if nid in pins:
@@ -164,12 +169,16 @@ def fixed_point(nodes: dict[str, Node], edges: Iterable[Edge], policy: Policy, a
             upper_pass = (lower_pass or result.control_upper
                           or passes(result.upper, threshold, policy.threshold_inclusive)
                           or (policy.undisclosed_counts and passes(remainder, threshold, policy.threshold_inclusive)))
+            changed = False
             if lower_pass and nid not in lower:
                 lower.add(nid)
                 changed = True
             if upper_pass and nid not in upper:
                 upper.add(nid)
                 changed = True
+            if changed:
+                queued.extend(s for s in outgoing.get(nid, ()) if s in nodes)
+        pending = queued
     return lower, upper, sums, seeds
 
 
@@ -177,31 +186,49 @@ def lookthrough(nodes: dict[str, Node], edges: Iterable[Edge], seeds: Iterable[s
                 epsilon: float = 1e-9, max_rounds: int = 500) -> dict[str, tuple[float, float]]:
     seed_set = set(seeds)
     incoming: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
+    outgoing: dict[str, set[str]] = defaultdict(set)
     for e in edges:
         if e.relation == "OWNS" and e.measure == "equity" and e.direct != "indirect" and e.valid(as_of):
             lo = (e.share_min or 0.0) / 100.0
             hi = (e.share_max if e.share_max is not None else 100.0) / 100.0
             old = incoming[e.subject].get(e.holder, (0.0, 0.0))
             incoming[e.subject][e.holder] = (max(lo, old[0]), max(hi, old[1]))
+            outgoing[e.holder].add(e.subject)
     value = {n: (1.0, 1.0) for n in seed_set}
+    pending = {s for n in seed_set for s in outgoing.get(n, ())}
     for _ in range(max_rounds):
-        moved = False
-        for nid in nodes:
-            if nid in seed_set:
+        if not pending:
+            break
+        moved: set[str] = set()
+        for nid in pending:
+            if nid in seed_set or nid not in nodes:
                 continue
             lo = min(1.0, sum(s_lo * value[h][0] for h, (s_lo, _) in incoming[nid].items() if h in value))
             hi = min(1.0, sum(s_hi * value[h][1] for h, (_, s_hi) in incoming[nid].items() if h in value))
             old = value.get(nid, (0.0, 0.0))
             if hi >= epsilon and (abs(lo - old[0]) > epsilon or abs(hi - old[1]) > epsilon):
                 value[nid] = (lo, hi)
-                moved = True
-        if not moved:
-            break
+                moved.add(nid)
+        pending = {s for n in moved for s in outgoing.get(n, ())}
     return value
+
+
+@dataclass
+class Analysis:
+    lower: set[str]
+    upper: set[str]
+    seeds: dict[str, str]
+    outcome: Outcome
 
 
 def evaluate(target: str, nodes: dict[str, Node], edges: list[Edge], policy: Policy, as_of: date,
              pins: dict[str, tuple[str, str]] | None = None) -> Outcome:
+    return analyse(target, nodes, edges, policy, as_of, pins).outcome
+
+
+def analyse(target: str, nodes: dict[str, Node], edges: list[Edge], policy: Policy, as_of: date,
+            pins: dict[str, tuple[str, str]] | None = None) -> Analysis:
+    """The target's outcome and every party's membership, from one fixed point."""
     pins = pins or {}
     lower, upper, sums, seeds = fixed_point(nodes, edges, policy, as_of, {k: v[0] for k, v in pins.items()})
     result = sums.get(target, _Sums())
@@ -221,10 +248,10 @@ def evaluate(target: str, nodes: dict[str, Node], edges: list[Edge], policy: Pol
     if target in seeds:
         lo_pct, lo_x, hi_pct, hi_x = 100.0, False, 100.0, False
     undisclosed = upper_percent(remainder)[0] if policy.undisclosed_counts and remainder > 0 else None
-    return Outcome(
+    return Analysis(lower, upper, seeds, Outcome(
         verdict=verdict, share_min=lo_pct, share_min_exclusive=lo_x, share_max=hi_pct, share_max_exclusive=hi_x,
         seed_reason=seeds.get(target), pin_reason=pins[target][1] if target in pins else None,
         control_definite=result.control_lower, control_possible=result.control_upper,
         lookthrough_min=lt[0] * 100.0, lookthrough_max=lt[1] * 100.0, undisclosed_max=undisclosed,
-    )
+    ))
 

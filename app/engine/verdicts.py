@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from app.db import Graph
-from app.engine.evaluate import Edge, Node, evaluate, fixed_point
+from app.engine.evaluate import Edge, Node, analyse
 from app.errors import OwnershipError
 from app.policy import Policy
 
@@ -279,8 +279,8 @@ def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of
         nodes = {nid: Node(n.id, n.kind, n.entity_type, n.jurisdiction, n.headquarters, n.state_of, n.nationalities,
                            tuple(keyed.get(nid, ()))) for nid, n in nodes.items()}
     pins = _pins(graph, policy, as_of, list(nodes))
-    outcome = evaluate(party["id"], nodes, edges, policy, as_of, pins)
-    lower, upper, _, seeds = fixed_point(nodes, edges, policy, as_of, {k: v[0] for k, v in pins.items()})
+    analysis = analyse(party["id"], nodes, edges, policy, as_of, pins)
+    outcome, lower, upper, seeds = analysis.outcome, analysis.lower, analysis.upper, analysis.seeds
 
     def membership(pid: str) -> dict[str, Any]:
         if pid in pins:

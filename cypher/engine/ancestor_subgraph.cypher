@@ -1,5 +1,5 @@
 // Everything an on-demand verdict needs: the party, every party above it through ownership and
-// control (up to 30 levels, at most $limit parties), and the interests among them.
+// control (up to 30 levels, at most $limit parties), and the interests held in each of them.
 // Parameters: $id, $limit
 MATCH (x:Party {id: $id})
 OPTIONAL MATCH (x)<-[:OWNS|CONTROLS*1..30]-(a:Party)
@@ -7,7 +7,6 @@ WITH x, collect(DISTINCT a)[..$limit] AS ancestors
 WITH x, ancestors + [x] AS nodes, size(ancestors) >= $limit AS truncated
 UNWIND nodes AS b
 OPTIONAL MATCH (b)<-[r:OWNS|CONTROLS]-(h:Party)
-WHERE h IN nodes
 WITH truncated, b, collect(CASE WHEN r IS NULL THEN null ELSE {holder: h.id, relation: type(r), props: r {.*}} END)
      AS interests
 RETURN truncated, b {.id, .name, .kind, .entity_type, .jurisdiction, .headquarters, .state_of, .nationalities}

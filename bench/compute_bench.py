@@ -1,0 +1,183 @@
+"""Control-engine benchmark: a full generation on the synthetic registry, against the reference.
+
+In one run: the Cypher engine's full generation on the loaded 1,000,000-entity registry (time, Neo4j
+resident memory), the independent reference implementation (tests/reference.py) on the same registry
+read from its file (time, and whether the verdict counts agree), on-demand verdicts for entities ten
+levels deep (p50/p99), then how the engine's time grows with 10,000 and 100,000 entities.
+
+    python bench/compute_bench.py            # after bench/load_bench.py loaded the big registry
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections import Counter
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app.db import Graph, create_driver  # noqa: E402
+from app.engine.compute import compute_generation  # noqa: E402
+from app.engine.service import verdict_for  # noqa: E402
+from app.neo4j_local import LocalNeo4j  # noqa: E402
+from app.policy import load_policy  # noqa: E402
+from app.schema import init_schema, reset_graph  # noqa: E402
+from app.settings import load_settings  # noqa: E402
+from bench.load_bench import OUT, registry, timed_load  # noqa: E402
+from tests.reference import REdge, RNode, compute  # noqa: E402
+
+POLICY = ROOT / "policies" / "restricted-jurisdictions.yaml"
+AS_OF = date(2026, 11, 1)
+
+
+def rss_mb(pid: int) -> dict[str, int]:
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(("VmRSS", "VmHWM")):
+            name, value = line.split(":")
+            fields[name] = int(value.split()[0]) // 1024
+    return {"rss_mb": fields.get("VmRSS", 0), "peak_rss_mb": fields.get("VmHWM", 0)}
+
+
+def read_registry(path: Path) -> tuple[list[RNode], list[REdge]]:
+    nodes: list[RNode] = []
+    edges: list[REdge] = []
+    with path.open("rb") as handle:
+        for line in handle:
+            st = orjson.loads(line)
+            d = st["recordDetails"]
+            rid = "BODS:" + st["recordId"]
+            if st["recordType"] == "entity":
+                nodes.append(RNode(rid, "entity", "registeredEntity", d["incorporatedInJurisdiction"]["code"],
+                                   d["addresses"][0]["country"]["code"]))
+            elif st["recordType"] == "person":
+                nodes.append(RNode(rid, "person", nationalities=(d["nationalities"][0]["code"],)))
+            else:
+                for i in d["interests"]:
+                    subject, holder = "BODS:" + d["subject"], "BODS:" + d["interestedParty"]
+                    end = date.fromisoformat(i["endDate"]) if "endDate" in i else None
+                    start = date.fromisoformat(i["startDate"]) if "startDate" in i else None
+                    if i["type"] == "shareholding":
+                        share = i["share"]
+                        low = share.get("exact", share.get("minimum", share.get("exclusiveMinimum")))
+                        high = share.get("exact", share.get("maximum", share.get("exclusiveMaximum")))
+                        edges.append(REdge(holder, subject, "OWNS", "equity", share_min=low, share_max=high,
+                                           min_exclusive="exclusiveMinimum" in share,
+                                           max_exclusive="exclusiveMaximum" in share, direct="direct",
+                                           start=start, end=end))
+                    else:
+                        kind = {"appointmentOfBoard": "board_appointment",
+                                "otherInfluenceOrControl": "significant_influence",
+                                "rightsGrantedByContract": "contractual"}[i["type"]]
+                        edges.append(REdge(holder, subject, "CONTROLS", kind=kind, direct="direct", start=start,
+                                           end=end))
+    return nodes, edges
+
+
+def engine_run(graph: Graph, server_pid: int) -> dict[str, Any]:
+    policy = load_policy(POLICY)
+    started = time.perf_counter()
+    report = compute_generation(graph, policy, AS_OF)
+    return {"seconds": round(time.perf_counter() - started, 2), "counts": report.counts, "rounds": report.rounds,
+            "lookthrough_rounds": report.lookthrough_rounds, "timings": report.timings,
+            "neo4j_memory": rss_mb(server_pid), "generation": report.generation}
+
+
+def deep_entities(graph: Graph, count: int) -> list[str]:
+    records, _, _ = graph.driver.execute_query(
+        "MATCH (x:Party:Entity)<-[:OWNS*10]-(:Party) RETURN DISTINCT x.id AS id LIMIT $n", n=count,
+        database_=graph.database)
+    return [r["id"] for r in records]
+
+
+def on_demand(graph: Graph, ids: list[str]) -> dict[str, Any]:
+    policy = load_policy(POLICY)
+    other_day = date(2026, 10, 31)  # not the generation's date: always computed on demand
+    for pid in ids[:10]:
+        verdict_for(graph, policy, pid, other_day)
+    times, sizes = [], []
+    for pid in ids:
+        t0 = time.perf_counter()
+        result = verdict_for(graph, policy, pid, other_day)
+        times.append((time.perf_counter() - t0) * 1000)
+        sizes.append(result["evidence"]["subgraph"]["parties"])
+    times.sort()
+    return {"requests": len(times), "p50_ms": round(statistics.median(times), 2),
+            "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))], 2),
+            "median_subgraph_parties": statistics.median(sizes), "max_subgraph_parties": max(sizes)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--entities", type=int, default=1_000_000)
+    parser.add_argument("--port", type=int, default=7699)
+    parser.add_argument("--heap", default="4g")
+    parser.add_argument("--pagecache", default="6g")
+    parser.add_argument("--deep", type=int, default=200)
+    parser.add_argument("--growth", default="10000,100000")
+    parser.add_argument("--skip-reference", action="store_true")
+    parser.add_argument("--instance", default="bench")
+    args = parser.parse_args()
+
+    server = LocalNeo4j(load_settings(local_heap=args.heap, local_pagecache=args.pagecache), instance=args.instance,
+                        port=args.port)
+    status = server.start()
+    assert status.pid
+    driver = create_driver(load_settings(neo4j_uri=server.uri))
+    graph = Graph(driver, "neo4j")
+    init_schema(graph)
+    results: dict[str, Any] = {"entities": args.entities}
+    parties = driver.execute_query("MATCH (p:Party) RETURN count(p) AS n").records[0]["n"]
+    if parties < args.entities:
+        print(f"loading the {args.entities:,}-entity registry first ...", flush=True)
+        reset_graph(graph, batch=20_000)
+        init_schema(graph)
+        results["load"] = timed_load(server.uri, registry(args.entities), 5_000)
+    results["engine"] = engine_run(graph, status.pid)
+    print(f"engine, {args.entities:,} entities:", json.dumps(results["engine"]), flush=True)
+    ids = deep_entities(graph, args.deep)
+    results["on_demand_10_deep"] = on_demand(graph, ids)
+    print("on-demand verdicts, entities 10 levels deep:", results["on_demand_10_deep"], flush=True)
+    if not args.skip_reference:
+        t0 = time.perf_counter()
+        nodes, edges = read_registry(registry(args.entities))
+        read_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        expected = compute(nodes, edges, load_policy(POLICY), AS_OF)
+        ref_s = time.perf_counter() - t0
+        counts = Counter(v.verdict for v in expected.values())
+        engine_counts = dict(results["engine"]["counts"])
+        engine_counts["clear"] = len(nodes) - sum(v for k, v in engine_counts.items() if k != "clear")
+        results["reference"] = {"seconds": round(ref_s, 2), "read_seconds": round(read_s, 2), "counts": dict(counts),
+                                "agrees_with_engine": dict(counts) == engine_counts,
+                                "engine_speedup": round(ref_s / results["engine"]["seconds"], 2)}
+        print("reference implementation:", results["reference"], flush=True)
+    growth = []
+    for size in [int(s) for s in args.growth.split(",") if s]:
+        reset_graph(graph, batch=20_000)
+        init_schema(graph)
+        timed_load(server.uri, registry(size), 5_000)
+        run = engine_run(graph, status.pid)
+        growth.append({"entities": size, "seconds": run["seconds"], "rounds": run["rounds"]})
+        print(f"engine, {size:,} entities:", growth[-1], flush=True)
+    growth.append({"entities": args.entities, "seconds": results["engine"]["seconds"],
+                   "rounds": results["engine"]["rounds"]})
+    results["growth"] = growth
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    (OUT / f"compute-{stamp}.json").write_text(json.dumps(results, indent=2, default=str))
+    driver.close()
+    _ = os
+
+
+if __name__ == "__main__":
+    main()
