@@ -2,6 +2,7 @@
 // control (up to 30 levels, at most $limit parties), and the interests held in each of them.
 // Parameters: $id, $limit
 MATCH (x:Party {id: $id})
+USING INDEX x:Party(id)
 OPTIONAL MATCH (x)<-[:OWNS|CONTROLS*1..30]-(a:Party)
 WITH x, collect(DISTINCT a)[..$limit] AS ancestors
 WITH x, ancestors + [x] AS nodes, size(ancestors) >= $limit AS truncated

@@ -1,6 +1,7 @@
 // Removes the working state of earlier computations, a batch at a time (called until it returns 0).
 // Parameters: $limit
 MATCH (p:Party)
+USING INDEX p:Party(w_run)
 WHERE p.w_run IS NOT NULL
 WITH p LIMIT $limit
 REMOVE p.w_run, p.w_round, p.w_lower, p.w_upper, p.w_seed, p.w_pin, p.w_pin_reason, p.w_lo, p.w_hi,

@@ -1,6 +1,7 @@
 // Look-through starts at the seeds: each holds itself wholly (fraction 1).
 // Parameters: $run
 MATCH (p:Party)
+USING INDEX p:Party(w_run)
 WHERE p.w_run = $run AND p.w_seed IS NOT NULL
 SET p.w_lt_lo = 1.0, p.w_lt_hi = 1.0, p.w_lt_round = 0
 RETURN count(p) AS seeds

@@ -5,6 +5,7 @@
 // chains and are left out. Informational: it never decides a verdict.
 // Parameters: $run, $round, $as_of, $epsilon
 MATCH (h:Party)
+USING INDEX h:Party(w_run)
 WHERE h.w_run = $run AND h.w_lt_round = $round
 MATCH (h)-[:OWNS]->(x:Party)
 WITH DISTINCT x

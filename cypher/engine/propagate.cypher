@@ -13,6 +13,7 @@
 //   $hundred
 CALL () {
   MATCH (h:Party)
+  USING INDEX h:Party(w_run)
   WHERE h.w_run = $run AND h.w_round = $round
   MATCH (h)-[:OWNS|CONTROLS]->(x:Party)
   RETURN DISTINCT x

@@ -1,7 +1,8 @@
 // Restricted origins listed by identifier in the policy (sanctions lists work this way).
 // Parameters: $run, $keys
 UNWIND $keys AS key
-MATCH (:Identifier {key: key})-[:IDENTIFIES]->(p:Party)
+MATCH (i:Identifier {key: key})-[:IDENTIFIES]->(p:Party)
+USING INDEX i:Identifier(key)
 SET p.w_run = $run, p.w_round = 0, p.w_lower = true, p.w_upper = true,
     p.w_seed = CASE WHEN p.w_seed IS NULL THEN 'listed in the policy as ' + key
                     ELSE p.w_seed + '; listed in the policy as ' + key END

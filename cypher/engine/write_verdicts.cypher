@@ -4,6 +4,7 @@
 // Runs in its own transactions of 10,000 parties (auto-commit).
 // Parameters: $run, $generation, $K, $hundred
 MATCH (x:Party)
+USING INDEX x:Party(w_run)
 WHERE x.w_run = $run
 CALL (x) {
   WITH x, CASE WHEN coalesce(x.w_lo, 0) > $hundred THEN $hundred ELSE coalesce(x.w_lo, 0) END AS lo,

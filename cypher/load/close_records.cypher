@@ -2,9 +2,9 @@
 // Parameters: $records (list of record keys), $end_date (date)
 UNWIND $records AS record
 CALL (record) {
-  MATCH ()-[r:OWNS {record: record}]->() RETURN r
+  MATCH ()-[r:OWNS {record: record}]->() USING INDEX r:OWNS(record) RETURN r
   UNION
-  MATCH ()-[r:CONTROLS {record: record}]->() RETURN r
+  MATCH ()-[r:CONTROLS {record: record}]->() USING INDEX r:CONTROLS(record) RETURN r
 }
 WITH r WHERE r.end_date IS NULL
 SET r.end_date = $end_date, r.closed = true

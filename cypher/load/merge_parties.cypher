@@ -2,8 +2,10 @@
 // relationship (identifiers, ownership, control, self-holdings) and keeping all provenance.
 // Parameters: $survivor (party id), $others (list of party ids)
 MATCH (s:Party {id: $survivor})
+USING INDEX s:Party(id)
 UNWIND $others AS other_id
 MATCH (o:Party {id: other_id})
+USING INDEX o:Party(id)
 CALL (s, o) {
   MATCH (o)-[r]->(t)
   WITH s, r, CASE WHEN t = o THEN s ELSE t END AS target
