@@ -145,7 +145,7 @@ def test_bad_records_go_to_rejects_and_the_rest_loads(graph: Graph, tmp_path: Pa
     assert [r["position"] for r in rejects] == ["line 2", "line 3", "line 4", "line 5"]
     assert "invalid JSON" in rejects[0]["reason"] and "recordType" in rejects[1]["reason"]
     assert "above maximum" in rejects[2]["reason"] and rejects[2]["record_id"] == "s3"
-    assert rejects[3]["reason"] == "invalid UTF-8 bytes"
+    assert rejects[3]["reason"] == "invalid UTF-8 bytes at column 10"
     assert rows(graph, "MATCH (p:Party) RETURN p.name AS name") == [{"name": "BANK SADERAT PLC"}]
     runs = rows(graph, "MATCH (r:LoadRun) RETURN r.status AS s, r.rejected AS n, r.read AS read")
     assert runs == [{"s": "completed", "n": 4, "read": 5}]
