@@ -243,6 +243,8 @@ def compute(
     policy: Annotated[Path | None, typer.Option(help="A policy file (default: every policy in policies/).")] = None,
     as_of: Annotated[str | None, typer.Option(help="Date the interests must be valid on (default today).")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the reports as JSON.")] = False,
+    incremental: Annotated[bool, typer.Option(
+        help="Recompute only what lies below parties changed since the published generation.")] = False,
 ) -> None:
     """Compute and publish a generation of verdicts for each policy."""
     from app.engine.compute import compute_generation
@@ -259,7 +261,8 @@ def compute(
         graph = Graph(driver, s.neo4j_database)
         for pol in policies:
             with err.status(f"computing {pol.id}@{pol.version} as of {day}") as status:
-                report = compute_generation(graph, pol, day, partial(_show_step, status, pol.id))
+                report = compute_generation(graph, pol, day, partial(_show_step, status, pol.id),
+                                            incremental=incremental)
             reports.append(report)
             if not as_json:
                 out.print(f"{report.generation}: {report.counts} seeds={report.seeds} rounds={report.rounds} "

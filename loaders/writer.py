@@ -89,11 +89,12 @@ def _party_row(rec: PartyRecord, pid: str, placeholder: bool = False) -> dict[st
     }
 
 
-def _interest_props(rec: InterestRecord) -> dict[str, Any]:
+def _interest_props(rec: InterestRecord, loaded_at: datetime) -> dict[str, Any]:
     props: dict[str, Any] = {
         "record": rec.record, "source": rec.source, "interest_type": rec.interest_type,
         "direct": rec.direct, "start_date": rec.start_date, "end_date": rec.end_date,
         "statement_id": rec.statement_id, "statement_date": rec.statement_date, "details": rec.details,
+        "loaded_at": loaded_at,
     }
     if rec.relation == "OWNS":
         props["measure"] = rec.measure
@@ -245,7 +246,8 @@ class GraphWriter:
                 records = [r for r in records if r.record not in stale]
                 replaced = [r for r in replaced if r not in stale]
         if replaced:
-            deleted = tx.run(cypher.query("load/delete_interests_of_records"), records=replaced).single()
+            deleted = tx.run(cypher.query("load/delete_interests_of_records"), records=replaced,
+                             now=self.now).single()
             self.stats.replaced_records += int(deleted["deleted"]) if deleted else 0
         keys = sorted({k for rec in records for k in (rec.subject_key, rec.party_key)})
         ids = {row["key"]: row["id"] for row in tx.run(cypher.query("load/resolve_keys"), keys=keys)}
@@ -257,8 +259,8 @@ class GraphWriter:
             self.stats.placeholders += len(missing)
             ids.update({row["key"]: row["id"] for row in tx.run(cypher.query("load/resolve_keys"), keys=missing)})
         for relation, statement in (("OWNS", "load/create_owns"), ("CONTROLS", "load/create_controls")):
-            rows = [{"party_id": ids[rec.party_key], "subject_id": ids[rec.subject_key], "props": _interest_props(rec)}
-                    for rec in records if rec.relation == relation]
+            rows = [{"party_id": ids[rec.party_key], "subject_id": ids[rec.subject_key],
+                     "props": _interest_props(rec, self.now)} for rec in records if rec.relation == relation]
             if rows:
                 tx.run(cypher.query(statement), rows=rows).consume()
                 self.stats.interests += len(rows)

@@ -49,6 +49,7 @@ class GenerationReport:
     timings: dict[str, float] = field(default_factory=dict)
     missing_seed_keys: list[str] = field(default_factory=list)
     missing_override_keys: list[str] = field(default_factory=list)
+    region: int | None = None  # parties recomputed by an incremental run (None: a full run)
 
 
 @contextmanager
@@ -79,21 +80,33 @@ def generation_id(policy: Policy, as_of: date) -> str:
 
 
 def compute_generation(graph: Graph, policy: Policy, as_of: date,
-                       progress: Callable[[str], None] | None = None) -> GenerationReport:
+                       progress: Callable[[str], None] | None = None, incremental: bool = False) -> GenerationReport:
+    """A new published generation. Incremental: recompute only what lies below parties changed since the
+    newest published generation of the same policy and date (same result as a full run); full otherwise."""
     with graph_lock(graph, "compute"):
-        return _compute(graph, policy, as_of, progress or (lambda _: None))
+        previous = None
+        if incremental:
+            from app.engine.service import stored_applies_to_policy
+
+            current = graph.read("engine/current_generation", policy_id=policy.id)
+            if current and stored_applies_to_policy(current[0]["generation"], policy, as_of):
+                previous = current[0]["generation"]
+        return _compute(graph, policy, as_of, progress or (lambda _: None), previous)
 
 
-def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str], None]) -> GenerationReport:
+def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str], None],
+             previous: dict[str, Any] | None = None) -> GenerationReport:
     started = time.perf_counter()
     gen = generation_id(policy, as_of)
     run = uuid.uuid4().hex
     report = GenerationReport(gen, policy.id, policy.version, as_of)
+    region = previous is not None
     [snapshot] = graph.read("engine/data_snapshot")
     graph.write("engine/generation_start", id=gen, props={
         "policy_id": policy.id, "policy_version": policy.version, "policy_fingerprint": policy.fingerprint(),
         "policy_json": policy.model_dump_json(), "as_of": as_of, "started_at": datetime.now(UTC),
         "data_loaded_at": snapshot["loaded_at"], "data_loads": snapshot["loads"], "data_parties": snapshot["parties"],
+        "previous": previous["id"] if previous else None,
     })
     timings: dict[str, float] = {}
 
@@ -106,6 +119,10 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
 
     try:
         step("clear", lambda: clear_work(graph))
+        if previous is not None:
+            [changed] = step("region", lambda: graph.read("engine/changed_since", since=previous["started_at"]))
+            [marked] = step("region", lambda: graph.write("engine/region_mark", run=run, ids=changed["ids"]))
+            report.region = int(marked["region"])
         seeds = step("seeds", lambda: graph.write(
             "engine/seed_by_jurisdiction", run=run, jurisdictions=policy.restricted_jurisdictions, home=policy.home,
             persons_by_nationality=policy.persons_by_nationality))
@@ -121,11 +138,13 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
             pinned = step("overrides", lambda: graph.write("engine/apply_overrides", run=run, overrides=overrides))
             found = {row["key"] for row in pinned}
             report.missing_override_keys = [o["key"] for o in overrides if o["key"] not in found]
+        if previous is not None:
+            step("region", lambda: graph.write("engine/region_boundary", run=run, previous=previous["id"]))
         params = {
             "run": run, "as_of": as_of, "measures": list(policy.ownership_measures),
             "kinds": list(policy.control_kinds),
             "threshold": threshold_code(policy.threshold_percent), "inclusive": policy.threshold_inclusive,
-            "undisclosed": policy.undisclosed_counts, "K": K, "hundred": HUNDRED,
+            "undisclosed": policy.undisclosed_counts, "K": K, "hundred": HUNDRED, "region": region,
         }
         full = policy.undisclosed_counts  # remainders can restrict entities no seed reaches
         for round_no in range(MAX_ROUNDS):
@@ -140,13 +159,16 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
         report.lookthrough_converged = False
         for round_no in range(LOOKTHROUGH_MAX_ROUNDS):
             [row] = step("lookthrough", partial(graph.write, "engine/lookthrough_round", run=run, round=round_no,
-                                                as_of=as_of, epsilon=LOOKTHROUGH_EPSILON))
+                                                as_of=as_of, epsilon=LOOKTHROUGH_EPSILON, region=region))
             report.lookthrough_rounds = round_no + 1
             if int(row["changed"]) == 0:
                 report.lookthrough_converged = True
                 break
         step("verdicts", lambda: graph.run_auto_commit(
-            "engine/write_verdicts", run=run, generation=gen, K=K, hundred=HUNDRED))
+            "engine/write_verdicts", run=run, generation=gen, K=K, hundred=HUNDRED, region=region))
+        if previous is not None:
+            step("verdicts", lambda: graph.run_auto_commit(
+                "engine/copy_verdicts", previous=previous["id"], generation=gen, run=run))
         report.counts = {row["verdict"]: int(row["count"])
                          for row in graph.read("engine/generation_counts", generation=gen)}
         step("clear", lambda: clear_work(graph))
@@ -155,7 +177,7 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
         graph.write("engine/generation_finish", id=gen, props={
             "published_at": datetime.now(UTC), "seconds": report.seconds, "rounds": report.rounds,
             "seeds": report.seeds, "lookthrough_rounds": report.lookthrough_rounds,
-            "lookthrough_converged": report.lookthrough_converged,
+            "lookthrough_converged": report.lookthrough_converged, "region": report.region,
             **{f"count_{k}": v for k, v in report.counts.items()},
         })
         log.info("generation %s published", gen, extra={"seconds": report.seconds, "rounds": report.rounds})

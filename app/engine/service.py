@@ -31,11 +31,15 @@ def _native(value: Any) -> Any:
     return value.to_native() if hasattr(value, "to_native") else value
 
 
-def stored_applies(generation: dict[str, Any] | None, policy: Policy, party: dict[str, Any],
-                   as_of: date | None) -> bool:
+def stored_applies_to_policy(generation: dict[str, Any] | None, policy: Policy, as_of: date | None) -> bool:
     if generation is None or generation.get("policy_fingerprint") != policy.fingerprint():
         return False
-    if as_of is not None and as_of != _native(generation["as_of"]):
+    return as_of is None or as_of == _native(generation["as_of"])
+
+
+def stored_applies(generation: dict[str, Any] | None, policy: Policy, party: dict[str, Any],
+                   as_of: date | None) -> bool:
+    if generation is None or not stored_applies_to_policy(generation, policy, as_of):
         return False
     first_seen = _native(party.get("first_seen"))
     started = _native(generation.get("started_at"))

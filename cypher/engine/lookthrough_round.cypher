@@ -3,13 +3,14 @@
 // 0 to 100%). Only subjects of holders that moved last round are recomputed; values are capped at 1
 // and changes below $epsilon stop the spread, so cycles converge. Declared indirect stakes summarise
 // chains and are left out. Informational: it never decides a verdict.
-// Parameters: $run, $round, $as_of, $epsilon
+// An incremental run ($region) recomputes only its region, from the boundary's previous values.
+// Parameters: $run, $round, $as_of, $epsilon, $region
 MATCH (h:Party)
 USING INDEX h:Party(w_run)
 WHERE h.w_run = $run AND h.w_lt_round = $round
 MATCH (h)-[:OWNS]->(x:Party)
 WITH DISTINCT x
-WHERE x.w_seed IS NULL
+WHERE x.w_seed IS NULL AND (NOT $region OR coalesce(x.w_region, false))
 CALL (x) {
   MATCH (x)<-[r:OWNS]-(h:Party)
   WHERE r.measure = 'equity' AND r.direct <> 'indirect' AND h.w_run = $run AND h.w_lt_hi IS NOT NULL

@@ -9,8 +9,10 @@
 // restricted holder restricts on its own. With $undisclosed, the part of an entity's ownership no
 // disclosed unrestricted holder accounts for counts towards its upper bound. Membership only grows, so
 // the rounds end, cycles included.
-// Parameters: $run, $round, $full, $as_of, $measures, $kinds, $threshold, $inclusive, $undisclosed, $K,
-//   $hundred
+// An incremental run ($region) recomputes only the parties marked as its region; the others keep the
+// previous generation's membership, loaded as the boundary.
+// Parameters: $run, $round, $full, $region, $as_of, $measures, $kinds, $threshold, $inclusive, $undisclosed,
+//   $K, $hundred
 CALL () {
   MATCH (h:Party)
   USING INDEX h:Party(w_run)
@@ -19,9 +21,16 @@ CALL () {
   RETURN DISTINCT x
   UNION
   MATCH (x:Party)
-  WHERE $full AND coalesce(x.kind, 'entity') = 'entity'
+  WHERE $full AND NOT $region AND coalesce(x.kind, 'entity') = 'entity'
+  RETURN x
+  UNION
+  MATCH (x:Party)
+  USING INDEX x:Party(w_run)
+  WHERE $region AND $round = 0 AND x.w_run = $run AND x.w_region
   RETURN x
 }
+WITH x
+WHERE NOT $region OR coalesce(x.w_run = $run AND x.w_region, false)
 CALL (x) {
   MATCH (x)<-[r:OWNS]-(h:Party)
   WHERE r.measure IN $measures

@@ -2,10 +2,11 @@
 // restricted share of 0). restricted: a seed, a pinned restricted entity, or the lower bound passes;
 // review: only the upper bound passes; clear: neither. Bounds are decoded from the exact integers.
 // Runs in its own transactions of 10,000 parties (auto-commit).
-// Parameters: $run, $generation, $K, $hundred
+// An incremental run ($region) writes only its region; the rest is copied from the previous generation.
+// Parameters: $run, $generation, $K, $hundred, $region
 MATCH (x:Party)
 USING INDEX x:Party(w_run)
-WHERE x.w_run = $run
+WHERE x.w_run = $run AND (NOT $region OR coalesce(x.w_region, false))
 CALL (x) {
   WITH x, CASE WHEN coalesce(x.w_lo, 0) > $hundred THEN $hundred ELSE coalesce(x.w_lo, 0) END AS lo,
        CASE WHEN coalesce(x.w_hi, 0) > coalesce(x.w_rem, 0) THEN coalesce(x.w_hi, 0) ELSE coalesce(x.w_rem, 0) END
