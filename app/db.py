@@ -67,7 +67,7 @@ class Graph:
         records, _, _ = self.driver.execute_query(
             Query(cypher.query(name)), parameters_=dict(params), database_=self.database, routing_=routing
         )
-        return [record.data() for record in records]
+        return [dict(record) for record in records]  # data() would re-walk every value; maps come back as dicts
 
     def write_batches(self, statement: str, /, rows: Sequence[Mapping[str, Any]], **params: Any) -> dict[str, int]:
         """One managed (retried) write transaction for one `UNWIND $rows` batch; returns its counters."""

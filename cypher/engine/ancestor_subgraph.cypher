@@ -8,7 +8,9 @@ WITH x, collect(DISTINCT a)[..$limit] AS ancestors
 WITH x, ancestors + [x] AS nodes, size(ancestors) >= $limit AS truncated
 UNWIND nodes AS b
 OPTIONAL MATCH (b)<-[r:OWNS|CONTROLS]-(h:Party)
-WITH truncated, b, collect(CASE WHEN r IS NULL THEN null ELSE {holder: h.id, relation: type(r), props: r {.*}} END)
+WITH truncated, b, collect(CASE WHEN r IS NULL THEN null ELSE {holder: h.id, relation: type(r), props: r {
+       .measure, .kind, .share_min, .share_max, .share_min_exclusive, .share_max_exclusive, .direct, .start_date,
+       .end_date, .statement_id, .source, .record, .interest_type}} END)
      AS interests
 RETURN truncated, b {.id, .name, .kind, .entity_type, .jurisdiction, .headquarters, .state_of, .nationalities}
        AS party, [i IN interests WHERE i IS NOT NULL] AS interests
