@@ -84,3 +84,26 @@ def test_cli_errors_are_one_line(samples: Graph, tmp_path: Path) -> None:
     policy.write_text("id: p\nversion: '1'\nthreshold_percent: fifty\nthreshold_inclusive: true\n")
     broken = runner.invoke(app, ["compute", "--policy", str(policy)])
     assert broken.exit_code == 1 and "key threshold_percent" in broken.stderr and "Traceback" not in broken.output
+
+
+def test_verdict_api_over_the_samples(samples: Graph, settings: Settings) -> None:
+    from fastapi.testclient import TestClient
+
+    from app.api.main import create_app
+
+    assert runner.invoke(app, ["compute"]).exit_code == 0
+    with TestClient(create_app(settings)) as client:
+        ok = client.get("/v1/entities/XI-LEI:2138008KTNTDICZU8L25/verdict")
+        assert ok.status_code == 200, ok.text
+        body = ok.json()
+        assert body["verdict"] == "restricted" and body["mode"] == "stored" and body["generation"]
+        assert body["policy"]["id"] == "restricted-jurisdictions"
+        other_day = client.get("/v1/entities/GB-COH:01126618/verdict", params={"as_of": "2016-01-01"})
+        assert other_day.status_code == 200 and other_day.json()["mode"] == "on_demand"
+        missing = client.get("/v1/entities/XX:nothing/verdict")
+        assert missing.status_code == 404
+        assert missing.json()["details"] == [{"field": "path.ref", "message": "XX:nothing"}]
+        bad_date = client.get("/v1/entities/GB-COH:01126618/verdict", params={"as_of": "2024-02-30"})
+        assert bad_date.status_code == 422 and bad_date.json()["details"][0]["field"] == "query.as_of"
+        bad_policy = client.get("/v1/entities/GB-COH:01126618/verdict", params={"policy": "nope"})
+        assert bad_policy.status_code == 422 and bad_policy.json()["details"][0]["field"] == "query.policy"

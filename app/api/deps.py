@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.db import Graph
+from app.policy import Policy
 from app.settings import Settings
 
 
@@ -12,3 +13,4 @@ from app.settings import Settings
 class Services:
     settings: Settings
     graph: Graph
+    policies: dict[str, Policy] = field(default_factory=dict)

@@ -15,7 +15,9 @@ from pydantic import BaseModel
 from app import __version__
 from app.api.deps import Services
 from app.api.errors import ErrorBody, error_response, install_error_handlers
+from app.api.verdicts import router as verdicts_router
 from app.db import Graph, create_driver
+from app.engine.service import active_policies
 from app.logs import configure_logging, request_id_var
 from app.schema import missing_schema
 from app.settings import Settings, get_settings
@@ -40,7 +42,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         driver = create_driver(settings)
-        app.state.services = Services(settings=settings, graph=Graph(driver, settings.neo4j_database))
+        app.state.services = Services(settings=settings, graph=Graph(driver, settings.neo4j_database),
+                                      policies=active_policies(settings))
         try:
             yield
         finally:
@@ -54,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         responses={500: {"model": ErrorBody}, 503: {"model": ErrorBody}},
     )
     install_error_handlers(app)
+    app.include_router(verdicts_router)
 
     @app.middleware("http")
     async def request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
