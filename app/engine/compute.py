@@ -27,7 +27,7 @@ from app.policy import Policy
 
 log = logging.getLogger("app.engine")
 MAX_ROUNDS = 10_000
-LOOKTHROUGH_EPSILON = 1e-6  # fraction: 0.0001 percentage points
+LOOKTHROUGH_EPSILON = 1e-4  # fraction: changes below 0.01 percentage points stop spreading
 # Look-through values rise monotonically from 0 towards the fixed point; on long cycles they approach it
 # slowly. Past this many rounds the values are kept as they are (lower bounds of the converged values) and
 # the generation records lookthrough_converged = false. Look-through never decides a verdict.
@@ -89,7 +89,7 @@ def graph_lock(graph: Graph, name: str, ttl: timedelta = timedelta(hours=2)) -> 
         graph.write("engine/lock_release", name=name, owner=owner)
 
 
-def clear_work(graph: Graph, batch: int = 20_000) -> int:
+def clear_work(graph: Graph, batch: int = 50_000) -> int:
     total = 0
     while True:
         cleared = int(graph.write("engine/clear_work", limit=batch)[0]["cleared"])
