@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -69,35 +68,20 @@ class Graph:
         )
         return [dict(record) for record in records]  # data() would re-walk every value; maps come back as dicts
 
-    def write_batches(self, statement: str, /, rows: Sequence[Mapping[str, Any]], **params: Any) -> dict[str, int]:
-        """One managed (retried) write transaction for one `UNWIND $rows` batch; returns its counters."""
-        text = cypher.query(statement)
-
-        def work(tx: ManagedTransaction) -> dict[str, int]:
-            summary = tx.run(text, rows=list(rows), **params).consume()
-            return {k: v for k, v in vars(summary.counters).items() if isinstance(v, int) and v}
-
-        with self.driver.session(database=self.database) as session:
-            return session.execute_write(work)
+    def drain(self, statement: str, /, column: str, limit: int, **params: Any) -> int:
+        """Runs a batched write (one that handles at most $limit items) until it reports 0; the total."""
+        total = 0
+        while True:
+            done = int(self.write(statement, limit=limit, **params)[0][column])
+            total += done
+            if done == 0:
+                return total
 
     def run_auto_commit(self, statement: str, /, **params: Any) -> list[dict[str, Any]]:
         """For statements that cannot run in a managed transaction (schema changes, CALL IN TRANSACTIONS)."""
         with self.driver.session(database=self.database) as session:
             return [record.data() for record in session.run(Query(cypher.query(statement)), params)]
 
-    def read_tx(self, work: Callable[[ManagedTransaction], T]) -> T:
-        with self.driver.session(database=self.database, default_access_mode="READ") as session:
-            return session.execute_read(work)
-
     def write_tx(self, work: Callable[[ManagedTransaction], T]) -> T:
         with self.driver.session(database=self.database) as session:
             return session.execute_write(work)
-
-
-def wait_until(predicate: Callable[[], bool], timeout: float, interval: float = 0.2) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return predicate()

@@ -43,12 +43,7 @@ def missing_schema(graph: Graph) -> set[str]:
 
 
 def reset_graph(graph: Graph, batch: int = 10_000) -> int:
-    total = 0
-    while True:
-        deleted = int(graph.write("admin/delete_batch", limit=batch)[0]["deleted"])
-        total += deleted
-        if deleted == 0:
-            return total
+    return graph.drain("admin/delete_batch", "deleted", batch)
 
 
 @dataclass(frozen=True)

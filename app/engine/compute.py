@@ -90,12 +90,7 @@ def graph_lock(graph: Graph, name: str, ttl: timedelta = timedelta(hours=2)) -> 
 
 
 def clear_work(graph: Graph, batch: int = 50_000) -> int:
-    total = 0
-    while True:
-        cleared = int(graph.write("engine/clear_work", limit=batch)[0]["cleared"])
-        total += cleared
-        if cleared == 0:
-            return total
+    return graph.drain("engine/clear_work", "cleared", batch)
 
 
 def generation_id(policy: Policy, as_of: date) -> str:
