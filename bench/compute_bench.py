@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -176,7 +175,6 @@ def main() -> None:
     stamp = time.strftime("%Y%m%dT%H%M%S")
     (OUT / f"compute-{stamp}.json").write_text(json.dumps(results, indent=2, default=str))
     driver.close()
-    _ = os
 
 
 if __name__ == "__main__":

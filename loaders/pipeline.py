@@ -13,15 +13,12 @@ import contextlib
 import gzip
 import io
 import json
-import os
-import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from queue import Empty, Queue
 from typing import IO, Any
 
 import ijson
@@ -212,8 +209,8 @@ def run_load(
     writer = GraphWriter(graph, batch_size)
     started = time.perf_counter()
     _record_run(graph, report, started)
-    produced_items = (_transformed_in_background if os.environ.get("OWNERSHIP_LOAD_THREAD") == "1"
-                      else _transformed_inline)(files, reader, transform)
+    # Parsing in a second thread was measured slower (the GIL): Python and Neo4j alternate instead.
+    produced_items = _transformed_inline(files, reader, transform)
     try:
         for item, produced, error in produced_items:
             report.read += 1
@@ -242,9 +239,6 @@ def run_load(
     return report
 
 
-_DONE = object()
-
-
 def _transformed_inline(
     files: list[Path], reader: Reader, transform: Transform,
 ) -> Iterator[tuple[SourceItem, list[Transformed], str | None]]:
@@ -257,52 +251,6 @@ def _transformed_inline(
                 yield item, list(transform(item)), None
             except (RecordError, ValidationError, ValueError, TypeError, KeyError) as error:
                 yield item, [], _reason(error)
-
-
-def _transformed_in_background(
-    files: list[Path], reader: Reader, transform: Transform, depth: int = 20_000,
-) -> Iterator[tuple[SourceItem, list[Transformed], str | None]]:
-    """Parses and transforms in a thread while the caller writes, so Python work overlaps database time.
-
-    Items arrive in file order. An error that stops a file (truncated, unreadable) is raised here, in
-    the caller, after the items before it.
-    """
-    queue: Queue[Any] = Queue(maxsize=depth)
-    stop = threading.Event()
-
-    def produce() -> None:
-        try:
-            for path in files:
-                for item in reader(path):
-                    if stop.is_set():
-                        return
-                    if item.error:
-                        queue.put((item, [], item.error))
-                        continue
-                    try:
-                        queue.put((item, list(transform(item)), None))
-                    except (RecordError, ValidationError, ValueError, TypeError, KeyError) as error:
-                        queue.put((item, [], _reason(error)))
-            queue.put(_DONE)
-        except BaseException as error:  # handed to the consumer, which raises it
-            queue.put(error)
-
-    thread = threading.Thread(target=produce, name="transform", daemon=True)
-    thread.start()
-    try:
-        while True:
-            entry = queue.get()
-            if entry is _DONE:
-                return
-            if isinstance(entry, BaseException):
-                raise entry
-            yield entry
-    finally:
-        stop.set()
-        while thread.is_alive():  # unblock a producer waiting on a full queue
-            with contextlib.suppress(Empty):
-                queue.get_nowait()
-            thread.join(timeout=0.05)
 
 
 def _record_run(graph: Graph, report: LoadReport, started: float) -> None:

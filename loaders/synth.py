@@ -142,7 +142,6 @@ def statements(entities: int, seed: int = 7, relationships_per_entity: float = 1
             made += 1
             if made >= target:
                 break
-    _ = persons
 
 
 def _pick_owner(rng: random.Random, level: int, by_level: list[array[int]], hubs: list[list[int]],

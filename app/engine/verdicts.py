@@ -251,8 +251,7 @@ def _edge(holder: str, subject: str, relation: str, props: dict[str, Any]) -> Ed
 
 
 def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of: date,
-                      changes: list[Change] | None = None, seed_keys: dict[str, list[str]] | None = None,
-                      ) -> dict[str, Any]:
+                      changes: list[Change] | None = None) -> dict[str, Any]:
     """A verdict from the party's ancestor subgraph, optionally with hypothetical changes; writes nothing."""
     nodes, edges, names, truncated = load_subgraph(graph, party["id"])
     for change in changes or []:
@@ -275,7 +274,7 @@ def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of
                                      "share_max": change.share_max, "direct": "direct", "source": "what-if",
                                      "interest_type": "hypothetical"}))
     if policy.seed_entities:
-        keyed = {k: v for k, v in (seed_keys or _seed_keys(graph, policy, list(nodes))).items()}
+        keyed = _seed_keys(graph, policy, list(nodes))
         nodes = {nid: Node(n.id, n.kind, n.entity_type, n.jurisdiction, n.headquarters, n.state_of, n.nationalities,
                            tuple(keyed.get(nid, ()))) for nid, n in nodes.items()}
     pins = _pins(graph, policy, as_of, list(nodes))
