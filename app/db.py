@@ -27,6 +27,7 @@ def create_driver(settings: Settings, uri: str | None = None) -> Driver:
         uri or connection_uri(settings),
         auth=(settings.neo4j_user, settings.effective_password()),
         connection_timeout=settings.neo4j_connect_timeout_s,
+        max_transaction_retry_time=settings.neo4j_max_retry_s,
         max_connection_pool_size=100,
     )
 

@@ -64,6 +64,7 @@ class Settings(BaseSettings):
         description="Pinned in the project's .env; used by the local server and by docker compose.",
     )
     neo4j_connect_timeout_s: float = Field(default=5.0, gt=0)
+    neo4j_max_retry_s: float = Field(default=15.0, ge=0, description="How long managed transactions are retried.")
 
     local_bolt_port: int = Field(default=7687, ge=1, le=65535)
     local_home: Path = Field(default=PROJECT_ROOT / ".neo4j", description="Data, logs and pid of local servers.")

@@ -38,9 +38,20 @@ def test_readyz_is_503_when_neo4j_is_unreachable() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    settings = load_settings(neo4j_uri=f"neo4j://127.0.0.1:{port}", neo4j_connect_timeout_s=1)
+    settings = load_settings(neo4j_uri=f"neo4j://127.0.0.1:{port}", neo4j_connect_timeout_s=1, neo4j_max_retry_s=1)
     with TestClient(create_app(settings)) as client:
         response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["neo4j"] == "unreachable"
     assert response.headers["retry-after"] == "5"
+
+
+def test_verdict_route_is_503_not_500_when_neo4j_is_down() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings = load_settings(neo4j_uri=f"neo4j://127.0.0.1:{port}", neo4j_connect_timeout_s=1, neo4j_max_retry_s=1)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
+        response = client.get("/v1/entities/GB-COH:01126618/verdict")
+    assert response.status_code == 503
+    assert response.json()["code"] == "database_unavailable" and response.headers["retry-after"] == "5"
