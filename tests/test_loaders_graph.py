@@ -208,3 +208,58 @@ def test_circular_and_anonymous_fixtures(graph: Graph, tmp_path: Path) -> None:
     assert report.rejected == 0
     cycle = rows(graph, "MATCH p = (a)-[:OWNS*2..4]->(a) RETURN count(p) > 0 AS has_cycle")
     assert cycle == [{"has_cycle": True}]
+
+
+def test_gleif_golden_copy_csv_and_delta_updates(graph: Graph, tmp_path: Path) -> None:
+    lei_csv = tmp_path / "lei.csv"
+    lei_csv.write_text(
+        "LEI,Entity.LegalName,Entity.LegalJurisdiction,Entity.HeadquartersAddress.Country,"
+        "Entity.LegalAddress.Country,Entity.EntityCategory,Entity.EntityStatus,Registration.LastUpdateDate,"
+        "Entity.RegistrationAuthority.RegistrationAuthorityID,Entity.RegistrationAuthority.RegistrationAuthorityEntityID\n"
+        "5493001KJTIIGC8Y1R12,PARENT HOLDINGS LLC,RU,RU,RU,GENERAL,ACTIVE,2024-01-01T00:00:00Z,,\n"
+        "213800ABCDEFGHIJKL12,CHILD UK LIMITED,GB,GB,GB,GENERAL,ACTIVE,2024-01-01T00:00:00Z,RA000585,01234567\n")
+    rr_csv = tmp_path / "rr.csv"
+    rr_csv.write_text(
+        "Relationship.StartNode.NodeID,Relationship.EndNode.NodeID,Relationship.RelationshipType,"
+        "Relationship.RelationshipStatus,Relationship.Period1.startDate,Relationship.Period1.periodType,"
+        "Registration.RegistrationStatus,Registration.LastUpdateDate\n"
+        "213800ABCDEFGHIJKL12,5493001KJTIIGC8Y1R12,IS_DIRECTLY_CONSOLIDATED_BY,ACTIVE,2020-01-01,"
+        "RELATIONSHIP_PERIOD,PUBLISHED,2024-01-01\n")
+    report = load(graph, "gleif", lei_csv, rr_csv, tmp=tmp_path)
+    assert report.rejected == 0
+    [child] = rows(graph, ENTITY_BY_KEY, key="GB-COH:01234567")
+    assert child["name"] == "CHILD UK LIMITED" and "XI-LEI:213800ABCDEFGHIJKL12" in child["keys"]
+    delta = tmp_path / "rr-delta.csv"
+    delta.write_text(rr_csv.read_text().splitlines()[0] + "\n"
+                     "213800ABCDEFGHIJKL12,5493001KJTIIGC8Y1R12,IS_DIRECTLY_CONSOLIDATED_BY,INACTIVE,2020-01-01,"
+                     "RELATIONSHIP_PERIOD,PUBLISHED,2024-06-30\n")
+    load(graph, "gleif", delta, tmp=tmp_path)
+    ended = rows(graph, "MATCH ()-[r:CONTROLS]->() RETURN toString(r.end_date) AS end, count(*) AS n")
+    assert ended == [{"end": "2024-06-30", "n": 1}]  # the delta replaced the relationship, did not add one
+
+
+def test_bods_closed_record_and_ftm_deletion(graph: Graph, tmp_path: Path) -> None:
+    base = {"recordType": "relationship", "recordId": "rel-1", "recordDetails": {
+        "subject": "A", "interestedParty": "B",
+        "interests": [{"type": "shareholding", "directOrIndirect": "direct", "share": {"exact": 60}}]}}
+    statements = [
+        {"statementId": "s1", "recordStatus": "new", "statementDate": "2020-01-01", **base},
+        {"statementId": "s2", "recordStatus": "closed", "statementDate": "2023-05-01", "recordType": "relationship",
+         "recordId": "rel-1", "recordDetails": {"subject": "A", "interestedParty": "B", "interests": []}},
+    ]
+    path = tmp_path / "bods.jsonl"
+    path.write_text("\n".join(json.dumps(s) for s in statements) + "\n")
+    load(graph, "bods", path, tmp=tmp_path)
+    closed = rows(graph, "MATCH ()-[r:OWNS]->() RETURN toString(r.end_date) AS end, r.closed AS closed")
+    assert closed == [{"end": "2023-05-01", "closed": True}]
+    ftm = tmp_path / "ftm.json"
+    ftm.write_text("\n".join(json.dumps(e) for e in [
+        {"id": "c1", "schema": "Company", "properties": {"name": ["One"]}},
+        {"id": "c2", "schema": "Company", "properties": {"name": ["Two"]}},
+        {"id": "o1", "schema": "Ownership", "properties": {"owner": ["c1"], "asset": ["c2"], "percentage": ["70"]}},
+    ]) + "\n")
+    load(graph, "ftm", ftm, tmp=tmp_path)
+    delta = tmp_path / "delta.json"
+    delta.write_text(json.dumps({"op": "DEL", "entity": {"id": "o1", "schema": "Ownership", "properties": {}}}) + "\n")
+    load(graph, "ftm", delta, tmp=tmp_path)
+    assert rows(graph, "MATCH (:Party {name: 'One'})-[r:OWNS]->() RETURN count(r) AS n") == [{"n": 0}]
