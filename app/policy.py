@@ -134,6 +134,8 @@ def policy_dir() -> Path:
 
 def load_policies(folder: Path | None = None) -> list[Policy]:
     folder = folder or policy_dir()
+    if not folder.is_dir():
+        raise PolicyError(f"{folder}: no such policies folder (set OWNERSHIP_POLICIES_DIR)")
     policies = [load_policy(path) for path in sorted(folder.glob("*.y*ml"))]
     ids = [p.id for p in policies]
     duplicates = {i for i in ids if ids.count(i) > 1}

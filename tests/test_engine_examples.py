@@ -247,3 +247,10 @@ def test_unknown_entity_and_bad_policy_files(graph: Graph, tmp_path: Path) -> No
     broken.write_text("id: [unclosed\n")
     with pytest.raises(PolicyError, match="not valid YAML at line"):
         load_policy(broken)
+
+
+def test_a_missing_policies_folder_is_named(tmp_path: Path) -> None:
+    from app.policy import load_policies
+
+    with pytest.raises(PolicyError, match="no such policies folder"):
+        load_policies(tmp_path / "nope")
