@@ -12,8 +12,8 @@ from app.db import Graph
 from app.engine.compute import compute_generation
 from app.schema import reset_graph
 from tests.engine_helpers import policy, write_graph
-from tests.test_engine_reference import graphs
 from tests.test_engine_incremental import effective
+from tests.test_engine_reference import graphs
 
 AS_OF = date(2025, 6, 30)
 
