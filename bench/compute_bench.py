@@ -116,6 +116,37 @@ def on_demand(graph: Graph, ids: list[str]) -> dict[str, Any]:
             "median_subgraph_parties": statistics.median(sizes), "max_subgraph_parties": max(sizes)}
 
 
+def new_entities(graph: Graph, count: int) -> dict[str, Any]:
+    """On-demand verdicts for parties added after the generation (each owned by two existing parties)."""
+    policy = load_policy(POLICY)
+    graph.driver.execute_query(
+        """MATCH (h:Party:Entity) WITH h ORDER BY h.id LIMIT $holders
+           WITH collect(h) AS holders
+           UNWIND range(0, $n - 1) AS i
+           CREATE (x:Party:Entity {id: 'BENCH-NEW-' + toString(i), name: 'New ' + toString(i), kind: 'entity',
+                                   jurisdiction: 'GB', first_seen: datetime()})
+           WITH x, holders, i
+           WITH x, holders[(i * 7919) % size(holders)] AS a, holders[(i * 104729 + 1) % size(holders)] AS b
+           CREATE (a)-[:OWNS {measure: 'equity', share_min: 60.0, share_max: 60.0, direct: 'direct'}]->(x),
+                  (b)-[:OWNS {measure: 'equity', share_min: 40.0, share_max: 40.0, direct: 'direct'}]->(x)""",
+        holders=50_000, n=count, database_=graph.database)
+    ids = [f"BENCH-NEW-{i}" for i in range(count)]
+    for pid in ids[:10]:
+        verdict_for(graph, policy, pid)
+    times = []
+    modes: Counter[str] = Counter()
+    for pid in ids:
+        t0 = time.perf_counter()
+        result = verdict_for(graph, policy, pid)
+        times.append((time.perf_counter() - t0) * 1000)
+        modes[result["mode"]] += 1
+    graph.driver.execute_query("MATCH (x:Party) WHERE x.id STARTS WITH 'BENCH-NEW-' DETACH DELETE x",
+                               database_=graph.database)
+    times.sort()
+    return {"requests": len(times), "p50_ms": round(statistics.median(times), 2),
+            "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))], 2), "modes": dict(modes)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--entities", type=int, default=1_000_000)
@@ -144,6 +175,9 @@ def main() -> None:
         results["load"] = timed_load(server.uri, registry(args.entities), 5_000)
     results["engine"] = engine_run(graph, status.pid)
     print(f"engine, {args.entities:,} entities:", json.dumps(results["engine"]), flush=True)
+    results["on_demand_new_entities"] = new_entities(graph, args.deep)
+    print("on-demand verdicts, entities added after the generation:", results["on_demand_new_entities"],
+          flush=True)
     ids = deep_entities(graph, args.deep)
     results["on_demand_10_deep"] = on_demand(graph, ids)
     print("on-demand verdicts, entities 10 levels deep:", results["on_demand_10_deep"], flush=True)

@@ -254,3 +254,32 @@ def test_a_missing_policies_folder_is_named(tmp_path: Path) -> None:
 
     with pytest.raises(PolicyError, match="no such policies folder"):
         load_policies(tmp_path / "nope")
+
+
+def test_a_party_newer_than_the_generation_is_judged_against_it(graph: Graph) -> None:
+    nodes = [RNode("ru", jurisdiction="RU"), RNode("mid"), RNode("gb", jurisdiction="GB")]
+    write_graph(graph, nodes, [owns("ru", "mid", 80)])
+    graph.driver.execute_query("MATCH (p:Party) SET p.first_seen = datetime('2025-01-01T00:00:00Z')",
+                               database_=graph.database)
+    p = policy()
+    engine_verdicts(graph, p, DAY)
+    graph.driver.execute_query(
+        """CREATE (n:Party:Entity {id: 'new', name: 'new', kind: 'entity', first_seen: datetime()})
+           WITH n MATCH (m:Party {id: 'mid'}), (g:Party {id: 'gb'})
+           CREATE (m)-[:OWNS {measure: 'equity', share_min: 55.0, share_max: 55.0, direct: 'direct',
+                              statement_id: 'late', source: 'test'}]->(n),
+                  (g)-[:OWNS {measure: 'equity', share_min: 45.0, share_max: 45.0, direct: 'direct'}]->(n)""",
+        database_=graph.database)
+    result = verdict_for(graph, p, "new", DAY)
+    assert result["mode"] == "on_demand" and result["generation"]  # against the published generation
+    assert result["verdict"] == "restricted" and result["restricted_share"]["min"] == 55.0
+    assert result["lookthrough_share"]["min"] == pytest.approx(44.0)  # 80% x 55%
+    assert result["evidence"]["chain"][0]["holder_id"] == "ru"
+    # A holder that is newer than the generation too: the whole ancestor subgraph is evaluated instead.
+    graph.driver.execute_query(
+        """CREATE (h:Party:Entity {id: 'newer', kind: 'entity', jurisdiction: 'RU', first_seen: datetime()})
+           WITH h MATCH (n:Party {id: 'new'})
+           CREATE (h)-[:OWNS {measure: 'votes', share_min: 51.0, share_max: 51.0, direct: 'direct'}]->(n)""",
+        database_=graph.database)
+    again = verdict_for(graph, p, "new", DAY)
+    assert again["mode"] == "on_demand" and again["generation"] is None and again["verdict"] == "restricted"

@@ -7,7 +7,14 @@ from pathlib import Path
 from typing import Any
 
 from app.db import Graph
-from app.engine.verdicts import Change, current_generation, on_demand_verdict, resolve, stored_verdict
+from app.engine.verdicts import (
+    Change,
+    current_generation,
+    from_generation_verdict,
+    on_demand_verdict,
+    resolve,
+    stored_verdict,
+)
 from app.policy import Policy, PolicyError, load_policies, load_policy
 from app.settings import Settings
 
@@ -37,14 +44,17 @@ def stored_applies_to_policy(generation: dict[str, Any] | None, policy: Policy, 
     return as_of is None or as_of == _native(generation["as_of"])
 
 
-def stored_applies(generation: dict[str, Any] | None, policy: Policy, party: dict[str, Any],
-                   as_of: date | None) -> bool:
-    if generation is None or not stored_applies_to_policy(generation, policy, as_of):
-        return False
+def newer_than(generation: dict[str, Any], party: dict[str, Any]) -> bool:
     first_seen = _native(party.get("first_seen"))
     started = _native(generation.get("started_at"))
-    # A party loaded after the generation started was not part of it: compute it on demand.
-    return not (first_seen is not None and started is not None and first_seen > started)
+    return first_seen is not None and started is not None and first_seen > started
+
+
+def stored_applies(generation: dict[str, Any] | None, policy: Policy, party: dict[str, Any],
+                   as_of: date | None) -> bool:
+    # A party loaded after the generation started was not part of it: it is computed on demand.
+    return (generation is not None and stored_applies_to_policy(generation, policy, as_of)
+            and not newer_than(generation, party))
 
 
 def verdict_for(graph: Graph, policy: Policy, ref: str, as_of: date | None = None,
@@ -52,6 +62,10 @@ def verdict_for(graph: Graph, policy: Policy, ref: str, as_of: date | None = Non
     party = resolve(graph, ref)
     if not changes:
         generation = current_generation(graph, policy.id)
-        if generation is not None and stored_applies(generation, policy, party, as_of):
-            return stored_verdict(graph, policy, generation, party)
+        if generation is not None and stored_applies_to_policy(generation, policy, as_of):
+            if not newer_than(generation, party):
+                return stored_verdict(graph, policy, generation, party)
+            quick = from_generation_verdict(graph, policy, generation, party)
+            if quick is not None:
+                return quick
     return on_demand_verdict(graph, policy, party, as_of or datetime.now(UTC).date(), changes)

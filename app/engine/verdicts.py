@@ -222,6 +222,65 @@ def _result(party: dict[str, Any], policy: Policy, verdict: dict[str, Any], evid
     }
 
 
+def from_generation_verdict(graph: Graph, policy: Policy, generation: dict[str, Any],
+                            party: dict[str, Any]) -> dict[str, Any] | None:
+    """A party newer than the generation, judged against the generation's verdicts of its holders.
+
+    Exact when every holder was part of the generation (their memberships are the generation's); returns
+    None otherwise, and the caller evaluates the whole ancestor subgraph instead.
+    """
+    as_of = _native(generation["as_of"])
+    started = _native(generation.get("started_at"))
+    rows = graph.read("engine/holders_evidence", generation=generation["id"], ids=[party["id"]], as_of=as_of)
+    if any(_native(r.get("holder_first_seen")) is None or _native(r["holder_first_seen"]) > started for r in rows):
+        return None
+    node = Node(party["id"], party.get("kind"), party.get("entity_type"), party.get("jurisdiction"),
+                party.get("headquarters"), party.get("state_of"), tuple(party.get("nationalities") or ()),
+                tuple(party.get("identifiers") or ()))
+    nodes = {party["id"]: node}
+    pins: dict[str, tuple[str, str]] = {}
+    edges = []
+    lookthrough_from: dict[str, tuple[float, float]] = {}
+    for r in rows:
+        hv = r.get("holder_verdict") or {}
+        nodes[r["holder_id"]] = Node(r["holder_id"])
+        pins[r["holder_id"]] = (hv.get("verdict") or "clear", "verdict in the published generation")
+        lookthrough_from[r["holder_id"]] = (float(hv.get("lookthrough_min") or 0.0) / 100.0,
+                                            float(hv.get("lookthrough_max") or 0.0) / 100.0)
+        edges.append(_edge(r["holder_id"], party["id"], r["relation"], r["interest"]))
+    pins.update({k: v for k, v in _pins(graph, policy, as_of, [party["id"]]).items()})
+    analysis = analyse(party["id"], nodes, edges, policy, as_of, pins)
+    outcome = analysis.outcome
+    low = high = 0.0
+    by_holder: dict[str, tuple[float, float]] = {}
+    for e in edges:
+        if e.relation == "OWNS" and e.measure == "equity" and e.direct != "indirect" and e.valid(as_of):
+            lo = (e.share_min or 0.0) / 100.0
+            hi = (e.share_max if e.share_max is not None else 100.0) / 100.0
+            old = by_holder.get(e.holder, (0.0, 0.0))
+            by_holder[e.holder] = (max(lo, old[0]), max(hi, old[1]))
+    for holder, (lo, hi) in by_holder.items():
+        low += lo * lookthrough_from[holder][0]
+        high += hi * lookthrough_from[holder][1]
+    verdict = {"party_id": party["id"], "verdict": outcome.verdict, "share_min": outcome.share_min,
+               "share_min_exclusive": outcome.share_min_exclusive, "share_max": outcome.share_max,
+               "share_max_exclusive": outcome.share_max_exclusive, "seed_reason": outcome.seed_reason,
+               "pinned": party["id"] in pins, "pin_reason": pins.get(party["id"], (None, None))[1],
+               "control_definite": outcome.control_definite, "control_possible": outcome.control_possible,
+               "lookthrough_min": 100.0 if outcome.seed_reason else min(low, 1.0) * 100.0,
+               "lookthrough_max": 100.0 if outcome.seed_reason else min(high, 1.0) * 100.0,
+               "undisclosed_max": outcome.undisclosed_max}
+
+    def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
+        if ids == [party["id"]]:
+            return rows
+        return graph.read("engine/holders_evidence", generation=generation["id"], ids=ids, as_of=as_of)
+
+    evidence = build_evidence(policy, party, verdict, holder_rows)
+    return _result(party, policy, verdict, evidence, mode="on_demand", generation=generation,
+                   as_of=_iso(generation["as_of"]))
+
+
 def load_subgraph(graph: Graph, party_id: str) -> tuple[dict[str, Node], list[Edge], dict[str, Any], bool]:
     rows = graph.read("engine/ancestor_subgraph", id=party_id, limit=SUBGRAPH_LIMIT)
     nodes: dict[str, Node] = {}
