@@ -16,6 +16,11 @@ from app.settings import Settings
 T = TypeVar("T")
 
 
+def native(value: Any) -> Any:
+    """Python values for the driver's temporal types (Date, DateTime); other values unchanged."""
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
 def connection_uri(settings: Settings) -> str:
     if settings.neo4j_uri:
         return settings.neo4j_uri

@@ -11,7 +11,7 @@ from typing import Any
 from neo4j import ManagedTransaction
 
 import cypher
-from app.db import Graph
+from app.db import Graph, native
 from loaders.model import InterestRecord, PartyRecord, RecordClosure, RecordRetraction, Transformed
 
 
@@ -240,7 +240,7 @@ class GraphWriter:
             names = sorted({r.record for r in records})
             current = {row["record"]: row["statement_date"]
                        for row in tx.run(cypher.query("load/record_dates"), records=names)}
-            stale = {r.record for r in records if _older(r.statement_date, _as_date(current.get(r.record)))}
+            stale = {r.record for r in records if _older(r.statement_date, native(current.get(r.record)))}
             if stale:
                 self.stats.stale += len(stale)
                 records = [r for r in records if r.record not in stale]
@@ -273,9 +273,3 @@ class GraphWriter:
 def _older(candidate: date | None, current: date | None) -> bool:
     """Whether a statement dated `candidate` is older than the one dated `current` (undated: never older)."""
     return candidate is not None and current is not None and candidate < current
-
-
-def _as_date(value: Any) -> date | None:
-    if value is None:
-        return None
-    return value.to_native() if hasattr(value, "to_native") else value  # type: ignore[no-any-return]

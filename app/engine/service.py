@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from app.db import Graph
+from app.db import Graph, native
 from app.engine.verdicts import (
     Change,
     current_generation,
@@ -34,19 +34,15 @@ def pick_policy(settings: Settings, policy_id: str | None = None, policy_file: P
     return policies[wanted]
 
 
-def _native(value: Any) -> Any:
-    return value.to_native() if hasattr(value, "to_native") else value
-
-
 def stored_applies_to_policy(generation: dict[str, Any] | None, policy: Policy, as_of: date | None) -> bool:
     if generation is None or generation.get("policy_fingerprint") != policy.fingerprint():
         return False
-    return as_of is None or as_of == _native(generation["as_of"])
+    return as_of is None or as_of == native(generation["as_of"])
 
 
 def newer_than(generation: dict[str, Any], party: dict[str, Any]) -> bool:
-    first_seen = _native(party.get("first_seen"))
-    started = _native(generation.get("started_at"))
+    first_seen = native(party.get("first_seen"))
+    started = native(generation.get("started_at"))
     return first_seen is not None and started is not None and first_seen > started
 
 

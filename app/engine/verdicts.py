@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from app.db import Graph
+from app.db import Graph, native
 from app.engine.evaluate import Edge, Node, analyse
 from app.errors import OwnershipError
 from app.policy import Policy
@@ -229,10 +229,10 @@ def from_generation_verdict(graph: Graph, policy: Policy, generation: dict[str, 
     Exact when every holder was part of the generation (their memberships are the generation's); returns
     None otherwise, and the caller evaluates the whole ancestor subgraph instead.
     """
-    as_of = _native(generation["as_of"])
-    started = _native(generation.get("started_at"))
+    as_of = native(generation["as_of"])
+    started = native(generation.get("started_at"))
     rows = graph.read("engine/holders_evidence", generation=generation["id"], ids=[party["id"]], as_of=as_of)
-    if any(_native(r.get("holder_first_seen")) is None or _native(r["holder_first_seen"]) > started for r in rows):
+    if any(native(r.get("holder_first_seen")) is None or native(r["holder_first_seen"]) > started for r in rows):
         return None
     node = Node(party["id"], party.get("kind"), party.get("entity_type"), party.get("jurisdiction"),
                 party.get("headquarters"), party.get("state_of"), tuple(party.get("nationalities") or ()),
@@ -298,15 +298,11 @@ def load_subgraph(graph: Graph, party_id: str) -> tuple[dict[str, Node], list[Ed
     return nodes, edges, names, truncated
 
 
-def _native(value: Any) -> Any:
-    return value.to_native() if hasattr(value, "to_native") else value
-
-
 def _edge(holder: str, subject: str, relation: str, props: dict[str, Any]) -> Edge:
     return Edge(holder, subject, relation, props.get("measure"), props.get("kind"), props.get("share_min"),
                 props.get("share_max"), bool(props.get("share_min_exclusive")),
                 bool(props.get("share_max_exclusive")), props.get("direct") or "unknown",
-                _native(props.get("start_date")), _native(props.get("end_date")), props)
+                native(props.get("start_date")), native(props.get("end_date")), props)
 
 
 def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of: date,
