@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from app.db import Graph, native
-from app.engine.evaluate import Edge, Node, analyse
+from app.engine.evaluate import Edge, Node, Outcome, analyse
 from app.errors import OwnershipError
 from app.policy import Policy
 
@@ -222,6 +222,17 @@ def _result(party: dict[str, Any], policy: Policy, verdict: dict[str, Any], evid
     }
 
 
+def _stored_shape(party_id: str, outcome: Outcome) -> dict[str, Any]:
+    """An evaluated outcome in the shape of a stored Verdict node."""
+    return {"party_id": party_id, "verdict": outcome.verdict, "share_min": outcome.share_min,
+            "share_min_exclusive": outcome.share_min_exclusive, "share_max": outcome.share_max,
+            "share_max_exclusive": outcome.share_max_exclusive, "seed_reason": outcome.seed_reason,
+            "pinned": outcome.pin_reason is not None, "pin_reason": outcome.pin_reason,
+            "control_definite": outcome.control_definite, "control_possible": outcome.control_possible,
+            "lookthrough_min": outcome.lookthrough_min, "lookthrough_max": outcome.lookthrough_max,
+            "undisclosed_max": outcome.undisclosed_max}
+
+
 def from_generation_verdict(graph: Graph, policy: Policy, generation: dict[str, Any],
                             party: dict[str, Any]) -> dict[str, Any] | None:
     """A party newer than the generation, judged against the generation's verdicts of its holders.
@@ -262,14 +273,9 @@ def from_generation_verdict(graph: Graph, policy: Policy, generation: dict[str, 
     for holder, (lo, hi) in by_holder.items():
         low += lo * lookthrough_from[holder][0]
         high += hi * lookthrough_from[holder][1]
-    verdict = {"party_id": party["id"], "verdict": outcome.verdict, "share_min": outcome.share_min,
-               "share_min_exclusive": outcome.share_min_exclusive, "share_max": outcome.share_max,
-               "share_max_exclusive": outcome.share_max_exclusive, "seed_reason": outcome.seed_reason,
-               "pinned": party["id"] in pins, "pin_reason": pins.get(party["id"], (None, None))[1],
-               "control_definite": outcome.control_definite, "control_possible": outcome.control_possible,
+    verdict = {**_stored_shape(party["id"], outcome),
                "lookthrough_min": 100.0 if outcome.seed_reason else min(low, 1.0) * 100.0,
-               "lookthrough_max": 100.0 if outcome.seed_reason else min(high, 1.0) * 100.0,
-               "undisclosed_max": outcome.undisclosed_max}
+               "lookthrough_max": 100.0 if outcome.seed_reason else min(high, 1.0) * 100.0}
 
     def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
         if ids == [party["id"]]:
@@ -359,13 +365,7 @@ def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of
                                 "interest": e.props, "holder_verdict": membership(e.holder)})
         return out
 
-    verdict = {"party_id": party["id"], "verdict": outcome.verdict, "share_min": outcome.share_min,
-               "share_min_exclusive": outcome.share_min_exclusive, "share_max": outcome.share_max,
-               "share_max_exclusive": outcome.share_max_exclusive, "seed_reason": outcome.seed_reason,
-               "pinned": outcome.pin_reason is not None, "pin_reason": outcome.pin_reason,
-               "control_definite": outcome.control_definite, "control_possible": outcome.control_possible,
-               "lookthrough_min": outcome.lookthrough_min, "lookthrough_max": outcome.lookthrough_max,
-               "undisclosed_max": outcome.undisclosed_max}
+    verdict = _stored_shape(party["id"], outcome)
     evidence = build_evidence(policy, party, verdict, holder_rows)
     evidence["subgraph"] = {"parties": len(nodes), "interests": len(edges), "truncated": truncated}
     return _result(party, policy, verdict, evidence, mode="what_if" if changes else "on_demand", generation=None,
