@@ -86,7 +86,7 @@ class Graph:
     def run_auto_commit(self, statement: str, /, **params: Any) -> list[dict[str, Any]]:
         """For statements that cannot run in a managed transaction (schema changes, CALL IN TRANSACTIONS)."""
         with self.driver.session(database=self.database) as session:
-            return [record.data() for record in session.run(Query(cypher.query(statement)), params)]
+            return [dict(record) for record in session.run(Query(cypher.query(statement)), params)]
 
     def write_tx(self, work: Callable[[ManagedTransaction], T]) -> T:
         with self.driver.session(database=self.database) as session:

@@ -20,7 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from app.db import Graph
+from app.db import Graph, native
 from app.engine.codes import HUNDRED, K, threshold_code
 from app.errors import OwnershipError
 from app.policy import Policy
@@ -93,6 +93,13 @@ def clear_work(graph: Graph, batch: int = 50_000) -> int:
     return graph.drain("engine/clear_work", "cleared", batch)
 
 
+def generation_matches(generation: dict[str, Any] | None, policy: Policy, as_of: date | None) -> bool:
+    """Whether a generation's verdicts answer for this policy (same fingerprint) on this date (None: any)."""
+    if generation is None or generation.get("policy_fingerprint") != policy.fingerprint():
+        return False
+    return as_of is None or as_of == native(generation["as_of"])
+
+
 def generation_id(policy: Policy, as_of: date) -> str:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     return f"{policy.id}@{policy.version}/{as_of.isoformat()}/{stamp}"
@@ -105,10 +112,8 @@ def compute_generation(graph: Graph, policy: Policy, as_of: date,
     with graph_lock(graph, "compute"):
         previous = None
         if incremental:
-            from app.engine.service import stored_applies_to_policy
-
             current = graph.read("engine/current_generation", policy_id=policy.id)
-            if current and stored_applies_to_policy(current[0]["generation"], policy, as_of):
+            if current and generation_matches(current[0]["generation"], policy, as_of):
                 previous = current[0]["generation"]
         return _compute(graph, policy, as_of, progress or (lambda _: None), previous)
 

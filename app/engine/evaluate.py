@@ -183,8 +183,11 @@ def fixed_point(nodes: dict[str, Node], edges: Iterable[Edge], policy: Policy, a
 
 
 def lookthrough(nodes: dict[str, Node], edges: Iterable[Edge], seeds: Iterable[str], as_of: date,
-                epsilon: float = 1e-9, max_rounds: int = 500) -> dict[str, tuple[float, float]]:
-    seed_set = set(seeds)
+                epsilon: float = 1e-9, max_rounds: int = 500,
+                fixed: dict[str, tuple[float, float]] | None = None) -> dict[str, tuple[float, float]]:
+    """Look-through fractions (min, max) from the seeds (1) and any parties whose value is given (`fixed`)."""
+    value = {n: (1.0, 1.0) for n in seeds} | (fixed or {})
+    seed_set = set(value)
     incoming: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
     outgoing: dict[str, set[str]] = defaultdict(set)
     for e in edges:
@@ -194,7 +197,6 @@ def lookthrough(nodes: dict[str, Node], edges: Iterable[Edge], seeds: Iterable[s
             old = incoming[e.subject].get(e.holder, (0.0, 0.0))
             incoming[e.subject][e.holder] = (max(lo, old[0]), max(hi, old[1]))
             outgoing[e.holder].add(e.subject)
-    value = {n: (1.0, 1.0) for n in seed_set}
     pending = {s for n in seed_set for s in outgoing.get(n, ())}
     for _ in range(max_rounds):
         if not pending:

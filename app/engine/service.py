@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from app.db import Graph, native
+from app.engine.compute import generation_matches
 from app.engine.verdicts import (
     Change,
     current_generation,
@@ -34,23 +35,10 @@ def pick_policy(settings: Settings, policy_id: str | None = None, policy_file: P
     return policies[wanted]
 
 
-def stored_applies_to_policy(generation: dict[str, Any] | None, policy: Policy, as_of: date | None) -> bool:
-    if generation is None or generation.get("policy_fingerprint") != policy.fingerprint():
-        return False
-    return as_of is None or as_of == native(generation["as_of"])
-
-
 def newer_than(generation: dict[str, Any], party: dict[str, Any]) -> bool:
     first_seen = native(party.get("first_seen"))
     started = native(generation.get("started_at"))
     return first_seen is not None and started is not None and first_seen > started
-
-
-def stored_applies(generation: dict[str, Any] | None, policy: Policy, party: dict[str, Any],
-                   as_of: date | None) -> bool:
-    # A party loaded after the generation started was not part of it: it is computed on demand.
-    return (generation is not None and stored_applies_to_policy(generation, policy, as_of)
-            and not newer_than(generation, party))
 
 
 def verdict_for(graph: Graph, policy: Policy, ref: str, as_of: date | None = None,
@@ -58,7 +46,7 @@ def verdict_for(graph: Graph, policy: Policy, ref: str, as_of: date | None = Non
     party = resolve(graph, ref)
     if not changes:
         generation = current_generation(graph, policy.id)
-        if generation is not None and stored_applies_to_policy(generation, policy, as_of):
+        if generation is not None and generation_matches(generation, policy, as_of):
             if not newer_than(generation, party):
                 return stored_verdict(graph, policy, generation, party)
             quick = from_generation_verdict(graph, policy, generation, party)

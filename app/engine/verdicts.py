@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from app.db import Graph, native
-from app.engine.evaluate import Edge, Node, Outcome, analyse
+from app.engine.evaluate import Edge, Node, Outcome, analyse, lookthrough
 from app.errors import OwnershipError
 from app.policy import Policy
 
@@ -259,23 +259,12 @@ def from_generation_verdict(graph: Graph, policy: Policy, generation: dict[str, 
         lookthrough_from[r["holder_id"]] = (float(hv.get("lookthrough_min") or 0.0) / 100.0,
                                             float(hv.get("lookthrough_max") or 0.0) / 100.0)
         edges.append(_edge(r["holder_id"], party["id"], r["relation"], r["interest"]))
-    pins.update({k: v for k, v in _pins(graph, policy, as_of, [party["id"]]).items()})
-    analysis = analyse(party["id"], nodes, edges, policy, as_of, pins)
-    outcome = analysis.outcome
-    low = high = 0.0
-    by_holder: dict[str, tuple[float, float]] = {}
-    for e in edges:
-        if e.relation == "OWNS" and e.measure == "equity" and e.direct != "indirect" and e.valid(as_of):
-            lo = (e.share_min or 0.0) / 100.0
-            hi = (e.share_max if e.share_max is not None else 100.0) / 100.0
-            old = by_holder.get(e.holder, (0.0, 0.0))
-            by_holder[e.holder] = (max(lo, old[0]), max(hi, old[1]))
-    for holder, (lo, hi) in by_holder.items():
-        low += lo * lookthrough_from[holder][0]
-        high += hi * lookthrough_from[holder][1]
-    verdict = {**_stored_shape(party["id"], outcome),
-               "lookthrough_min": 100.0 if outcome.seed_reason else min(low, 1.0) * 100.0,
-               "lookthrough_max": 100.0 if outcome.seed_reason else min(high, 1.0) * 100.0}
+    pins.update(_pins(graph, policy, as_of, [party["id"]]))
+    outcome = analyse(party["id"], nodes, edges, policy, as_of, pins).outcome
+    verdict = _stored_shape(party["id"], outcome)
+    if not outcome.seed_reason:
+        low, high = lookthrough(nodes, edges, [], as_of, fixed=lookthrough_from).get(party["id"], (0.0, 0.0))
+        verdict.update(lookthrough_min=low * 100.0, lookthrough_max=high * 100.0)
 
     def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
         if ids == [party["id"]]:
