@@ -317,13 +317,25 @@ def verdict(
 def serve(
     host: Annotated[str | None, typer.Option(help="Interface to bind (default from settings).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (default from settings).")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, max=64, help="Worker processes (default from settings).")]
+    = None,
 ) -> None:
     """Serve the API and UI."""
     import uvicorn
 
     s = settings()
     uvicorn.run("app.api.main:app_factory", factory=True, host=host or s.api_host, port=port or s.api_port,
-                log_config=None, access_log=False)
+                workers=workers or s.api_workers, log_config=None, access_log=False)
+
+
+@app.command("api-key")
+def api_key() -> None:
+    """Make a new API key: give the key to the caller, put only its hash in OWNERSHIP_API_KEYS."""
+    from app.api.auth import new_key
+
+    key, hashed = new_key()
+    out.print(f"key (give to the caller, shown once): {key}")
+    out.print(f"hash (add to OWNERSHIP_API_KEYS):     {hashed}")
 
 
 def main() -> None:

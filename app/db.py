@@ -11,6 +11,7 @@ from neo4j.exceptions import AuthError, ServiceUnavailable, SessionExpired
 
 import cypher
 from app.errors import Neo4jUnavailable, OwnershipError
+from app.metrics import NEO4J_SECONDS
 from app.settings import Settings
 
 T = TypeVar("T")
@@ -69,9 +70,10 @@ class Graph:
         return self._execute(statement, params, RoutingControl.WRITE)
 
     def _execute(self, name: str, params: Mapping[str, Any], routing: RoutingControl) -> list[dict[str, Any]]:
-        records, _, _ = self.driver.execute_query(
-            Query(cypher.query(name)), parameters_=dict(params), database_=self.database, routing_=routing
-        )
+        with NEO4J_SECONDS.labels(name).time():
+            records, _, _ = self.driver.execute_query(
+                Query(cypher.query(name)), parameters_=dict(params), database_=self.database, routing_=routing
+            )
         return [dict(record) for record in records]  # data() would re-walk every value; maps come back as dicts
 
     def drain(self, statement: str, /, column: str, limit: int, **params: Any) -> int:

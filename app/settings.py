@@ -8,11 +8,12 @@ with `OWNERSHIP_`. `.env` (committed, non-secret) is read first and `.env.local`
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, ValidationError, model_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -83,6 +84,17 @@ class Settings(BaseSettings):
     api_port: int = Field(default=8000, ge=1, le=65535)
     log_format: Literal["auto", "json", "text"] = "auto"
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    api_workers: int = Field(default=1, ge=1, le=64, description="uvicorn worker processes for `ownership serve`.")
+    api_keys: list[str] = Field(
+        default_factory=list,
+        description="Hashes of accepted API keys, each 'sha256:<hex>' (`ownership api-key` makes one); "
+                    "admin routes always need one.",
+    )
+    read_requires_key: bool = Field(default=False, description="Whether read routes need an API key too.")
+    max_body_bytes: int = Field(default=2_000_000, ge=1_000, description="Largest request body accepted.")
+    verdict_cache_size: int = Field(default=200_000, ge=0, description="Verdicts cached per process (0: off).")
+    generation_poll_s: float = Field(
+        default=1.0, ge=0, description="How long the API trusts its view of the published generation.")
 
     @model_validator(mode="after")
     def _no_secret_defaults_in_production(self) -> Settings:
@@ -92,6 +104,14 @@ class Settings(BaseSettings):
             if not self.neo4j_password:
                 raise ValueError("NEO4J_PASSWORD must be set in production mode")
         return self
+
+    @field_validator("api_keys")
+    @classmethod
+    def _hashed_keys_only(cls, keys: list[str]) -> list[str]:
+        for key in keys:
+            if not re.fullmatch(r"sha256:[0-9a-f]{64}", key):
+                raise ValueError("each API key must be stored as 'sha256:<64 hex digits>', never in clear")
+        return keys
 
     @property
     def external(self) -> bool:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from fastapi import Request
+
+from app.api.cache import GenerationView, VerdictCache
 from app.db import Graph
 from app.policy import Policy
 from app.settings import Settings
@@ -13,4 +16,11 @@ from app.settings import Settings
 class Services:
     settings: Settings
     graph: Graph
+    generations: GenerationView
+    cache: VerdictCache
     policies: dict[str, Policy] = field(default_factory=dict)
+
+
+def services(request: Request) -> Services:
+    found: Services = request.app.state.services
+    return found

@@ -47,7 +47,7 @@ def error_response(status: int, code: str, message: str, details: list[ErrorDeta
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
-_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 411: "length_required",
                405: "method_not_allowed", 413: "payload_too_large", 415: "unsupported_media_type"}
 
 

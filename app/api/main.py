@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 import uuid
@@ -10,15 +11,23 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import PlainTextResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
 from app import __version__
+from app.api.admin import router as admin_router
+from app.api.cache import GenerationView, VerdictCache
 from app.api.deps import Services
-from app.api.errors import ErrorBody, error_response, install_error_handlers
+from app.api.entities import router as entities_router
+from app.api.errors import ErrorBody, ErrorDetail, error_response, install_error_handlers
+from app.api.screen import router as screen_router
 from app.api.verdicts import router as verdicts_router
 from app.db import Graph, create_driver
 from app.engine.service import active_policies
 from app.logs import configure_logging, request_id_var
+from app.metrics import REQUEST_SECONDS, REQUESTS
+from app.repository.admin import published_generations
 from app.schema import missing_schema
 from app.settings import Settings, get_settings
 
@@ -42,8 +51,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         driver = create_driver(settings)
-        app.state.services = Services(settings=settings, graph=Graph(driver, settings.neo4j_database),
-                                      policies=active_policies(settings))
+        graph = Graph(driver, settings.neo4j_database)
+        app.state.services = Services(
+            settings=settings, graph=graph, policies=active_policies(settings),
+            generations=GenerationView(lambda: published_generations(graph), settings.generation_poll_s),
+            cache=VerdictCache(settings.verdict_cache_size),
+        )
         try:
             yield
         finally:
@@ -57,7 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         responses={500: {"model": ErrorBody}, 503: {"model": ErrorBody}},
     )
     install_error_handlers(app)
-    app.include_router(verdicts_router)
+    for router in (verdicts_router, entities_router, screen_router, admin_router):
+        app.include_router(router)
 
     @app.middleware("http")
     async def request_context(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -65,13 +79,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         token = request_id_var.set(request_id[:64])
         started = time.perf_counter()
         try:
-            response = await call_next(request)
+            response = await _limited(request, call_next, settings.max_body_bytes)
         except Exception:  # the error handlers answered already; this keeps the log line
             log.exception("request failed")
             response = error_response(500, "internal_error", "internal error")
         finally:
             request_id_var.reset(token)
-        elapsed_ms = (time.perf_counter() - started) * 1000
+        elapsed = time.perf_counter() - started
+        elapsed_ms = elapsed * 1000
+        route = request.scope.get("route")
+        template = getattr(route, "path", "unmatched")
+        REQUESTS.labels(template, request.method, str(response.status_code)).inc()
+        REQUEST_SECONDS.labels(template, request.method).observe(elapsed)
         response.headers["x-request-id"] = request_id[:64]
         log.info("%s %s %s", request.method, request.url.path, response.status_code,
                  extra={"duration_ms": round(elapsed_ms, 2), "request_id": request_id[:64]})
@@ -99,7 +118,28 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return Response(Readiness(status="ready", neo4j="reachable").model_dump_json(),
                         media_type="application/json")
 
+    @app.get("/metrics", tags=["operations"], summary="Prometheus metrics", response_class=PlainTextResponse)
+    async def metrics(request: Request) -> Response:
+        services: Services = request.app.state.services
+        for policy_id in services.policies:  # refreshes the generation gauge
+            with contextlib.suppress(Exception):
+                await run_in_threadpool(services.generations.current, policy_id)
+        return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
     return app
+
+
+async def _limited(request: Request, call_next: Callable[[Request], Awaitable[Response]], limit: int) -> Response:
+    length = request.headers.get("content-length")
+    if length is not None:
+        if not length.isdigit():
+            return error_response(400, "bad_request", "invalid Content-Length header")
+        if int(length) > limit:
+            return error_response(413, "payload_too_large", f"request body over {limit} bytes",
+                                  [ErrorDetail(field="body", message=f"at most {limit} bytes")])
+    elif request.headers.get("transfer-encoding", "").lower() == "chunked":
+        return error_response(411, "length_required", "send the body with a Content-Length header")
+    return await call_next(request)
 
 
 def app_factory() -> FastAPI:

@@ -9,12 +9,23 @@ from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from app.api.deps import Services
+from app.api.auth import ReaderKey
+from app.api.deps import Services, services
 from app.api.errors import ApiError, ErrorBody, ErrorDetail
+from app.db import native
 from app.engine.service import verdict_for
 from app.engine.verdicts import UnknownEntity
+from app.policy import Policy
 
-router = APIRouter(prefix="/v1", tags=["verdicts"])
+router = APIRouter(prefix="/v1", tags=["verdicts"], dependencies=[ReaderKey])
+
+REF_EXAMPLES = ["GB-COH:01126618", "XI-LEI:2138008KTNTDICZU8L25"]
+RefPath = Annotated[str, Path(description="Any identifier SCHEME:ID or the platform id", examples=REF_EXAMPLES,
+                              min_length=1, max_length=300)]
+PolicyQuery = Annotated[str | None, Query(description="Policy id (default: the configured default policy)",
+                                          max_length=80, examples=["restricted-jurisdictions"])]
+AsOfQuery = Annotated[date | None, Query(description="Date the interests must be valid on (default: the "
+                                                     "generation's date, else today)")]
 
 
 class ShareRange(BaseModel):
@@ -48,26 +59,44 @@ class VerdictResponse(BaseModel):
     evidence: dict[str, Any]
 
 
+def chosen_policy(svc: Services, policy: str | None, field: str = "query.policy") -> Policy:
+    found = svc.policies.get(policy or svc.settings.default_policy)
+    if found is None:
+        raise ApiError(422, "invalid_request", f"unknown policy {policy!r}",
+                       [ErrorDetail(field=field, message=f"one of {', '.join(sorted(svc.policies))}")])
+    return found
+
+
+def unknown_entity(error: UnknownEntity, field: str = "path.ref") -> ApiError:
+    return ApiError(404, "unknown_entity", str(error), [ErrorDetail(field=field, message=error.ref)])
+
+
+def cached_verdict(svc: Services, policy: Policy, ref: str, as_of: date | None) -> dict[str, Any]:
+    """Stored verdicts of the announced generation come from the cache; anything else is computed."""
+    generation = svc.generations.current(policy.id)
+    usable = generation is not None and (as_of is None or as_of == native(generation["as_of"]))
+    key = f"{policy.id}\x00{ref}"
+    if usable and generation is not None:
+        hit = svc.cache.get(generation["id"], key)
+        if hit is not None:
+            return hit
+    result = verdict_for(svc.graph, policy, ref, as_of, generation=generation if usable else None)
+    if result["mode"] == "stored" and result["generation"]:
+        svc.cache.put(result["generation"], key, result)
+    return result
+
+
 @router.get(
     "/entities/{ref}/verdict", response_model=VerdictResponse,
     summary="The verdict on one entity under a policy, with bounds and evidence",
     responses={404: {"model": ErrorBody, "description": "No entity has this identifier"},
                422: {"model": ErrorBody}},
 )
-async def entity_verdict(
-    request: Request,
-    ref: Annotated[str, Path(description="Any identifier SCHEME:ID or the platform id",
-                             examples=["GB-COH:01126618"], max_length=300)],
-    policy: Annotated[str | None, Query(description="Policy id (default: the configured default policy)",
-                                        max_length=80)] = None,
-    as_of: Annotated[date | None, Query(description="Date the interests must be valid on")] = None,
-) -> Any:
-    services: Services = request.app.state.services
-    chosen = services.policies.get(policy or services.settings.default_policy)
-    if chosen is None:
-        raise ApiError(422, "invalid_request", f"unknown policy {policy!r}",
-                       [ErrorDetail(field="query.policy", message=f"one of {', '.join(sorted(services.policies))}")])
+async def entity_verdict(request: Request, ref: RefPath, policy: PolicyQuery = None,
+                         as_of: AsOfQuery = None) -> Any:
+    svc = services(request)
+    chosen = chosen_policy(svc, policy)
     try:
-        return await run_in_threadpool(verdict_for, services.graph, chosen, ref, as_of)
+        return await run_in_threadpool(cached_verdict, svc, chosen, ref, as_of)
     except UnknownEntity as error:
-        raise ApiError(404, "unknown_entity", str(error), [ErrorDetail(field="path.ref", message=error.ref)]) from None
+        raise unknown_entity(error) from None

@@ -41,11 +41,17 @@ def newer_than(generation: dict[str, Any], party: dict[str, Any]) -> bool:
     return first_seen is not None and started is not None and first_seen > started
 
 
+LOOK_UP: Any = object()  # verdict_for reads the current generation itself
+
+
 def verdict_for(graph: Graph, policy: Policy, ref: str, as_of: date | None = None,
-                changes: list[Change] | None = None) -> dict[str, Any]:
+                changes: list[Change] | None = None, generation: dict[str, Any] | None = LOOK_UP) -> dict[str, Any]:
+    """The stored verdict when the generation applies (`generation`: the one the caller serves, or looked
+    up), else one evaluated on demand; with `changes`, a what-if verdict."""
     party = resolve(graph, ref)
     if not changes:
-        generation = current_generation(graph, policy.id)
+        if generation is LOOK_UP:
+            generation = current_generation(graph, policy.id)
         if generation is not None and generation_matches(generation, policy, as_of):
             if not newer_than(generation, party):
                 return stored_verdict(graph, policy, generation, party)

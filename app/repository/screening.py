@@ -1,0 +1,135 @@
+"""Batch screening: identifiers and names to candidate parties, each with its verdict under one policy.
+
+Two round trips for the whole batch whatever its size (one for identifiers, one for name candidates
+through the full-text index), a re-scoring step in Python, then one round trip for the stored verdicts
+of every candidate. A party newer than the published generation is judged on demand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from app.db import Graph, native
+from app.engine.service import newer_than, verdict_for
+from app.engine.verdicts import current_generation
+from app.matching import Candidate, lucene_query, score
+from app.policy import Policy
+from app.repository.entities import iso
+
+
+@dataclass(frozen=True)
+class ScreenQuery:
+    identifier: str | None = None
+    name: str | None = None
+    country: str | None = None
+    registration_number: str | None = None
+
+
+def screen(graph: Graph, policy: Policy, queries: list[ScreenQuery], limit: int, min_score: float,
+           generation: dict[str, Any] | None = None) -> dict[str, Any]:
+    generation = generation if generation is not None else current_generation(graph, policy.id)
+    candidates: dict[int, list[dict[str, Any]]] = {i: [] for i in range(len(queries))}
+
+    refs = sorted({q.identifier for q in queries if q.identifier})
+    by_ref = {row["ref"]: row for row in graph.read("api/resolve_refs", refs=refs)} if refs else {}
+    named = [{"index": i, "lucene": lucene_query(q.name)} for i, q in enumerate(queries)
+             if q.name and not (q.identifier and q.identifier in by_ref)]
+    name_rows = graph.read("api/screen_names", queries=named, per_query=max(limit * 4, 20)) if named else []
+
+    parties: dict[str, dict[str, Any]] = {}
+    for i, q in enumerate(queries):
+        if q.identifier and q.identifier in by_ref:
+            row = by_ref[q.identifier]
+            parties[row["party"]["id"]] = row["party"]
+            candidates[i].append({"party": row["party"], "identifiers": sorted(row["identifiers"]), "score": 1.0,
+                                  "matched_by": "identifier", "matched_name": row["party"].get("name"),
+                                  "explanation": [f"identifier {q.identifier}"]})
+    for row in name_rows:
+        i, party = int(row["index"]), row["party"]
+        q = queries[i]
+        assert q.name is not None
+        scored = score(q.name, Candidate(party["id"], tuple(party.get("names") or [party.get("name") or ""]),
+                                         party.get("jurisdiction"), party.get("headquarters"),
+                                         party.get("address_country"), tuple(row["identifiers"])),
+                       q.country, q.registration_number)
+        if scored.score >= min_score:
+            parties[party["id"]] = party
+            candidates[i].append({"party": party, "identifiers": sorted(row["identifiers"]), "score": scored.score,
+                                  "matched_by": "name", "matched_name": scored.matched_name,
+                                  "explanation": list(scored.explanation)})
+
+    verdicts = _verdicts(graph, policy, generation, parties)
+    results = []
+    for i, q in enumerate(queries):
+        unique: list[dict[str, Any]] = []
+        for c in sorted(candidates[i], key=lambda c: (-c["score"], c["party"]["id"])):
+            if len(unique) < limit and all(u["party"]["id"] != c["party"]["id"] for u in unique):
+                unique.append(c)
+        results.append({
+            "index": i, "query": {k: v for k, v in vars(q).items() if v is not None},
+            "status": "matched" if unique else "no_match",
+            "candidates": [{
+                "id": c["party"]["id"], "name": c["party"].get("name"), "matched_name": c["matched_name"],
+                "matched_by": c["matched_by"], "score": c["score"], "explanation": c["explanation"],
+                "kind": c["party"].get("kind"), "jurisdiction": c["party"].get("jurisdiction"),
+                "headquarters": c["party"].get("headquarters"), "identifiers": c["identifiers"],
+                "verdict": verdicts[c["party"]["id"]],
+            } for c in unique],
+        })
+    return {"policy": {"id": policy.id, "version": policy.version},
+            "generation": generation["id"] if generation else None,
+            "as_of": iso(generation["as_of"]) if generation else datetime.now(UTC).date().isoformat(),
+            "results": results}
+
+
+def _verdicts(graph: Graph, policy: Policy, generation: dict[str, Any] | None,
+              parties: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    pending = list(parties)
+    if generation is not None:
+        stored = {row["id"]: row["verdict"] for row in
+                  graph.read("api/verdicts_of", generation=generation["id"], ids=pending)}
+        pending = []
+        for pid, party in parties.items():
+            if pid in stored:
+                out[pid] = _brief_verdict(stored[pid], "stored")
+            elif newer_than(generation, {"first_seen": native(party.get("first_seen"))}):
+                pending.append(pid)
+            else:
+                out[pid] = _brief_verdict({"verdict": "clear"}, "stored")
+    for pid in pending:
+        full = verdict_for(graph, policy, pid)
+        out[pid] = {"verdict": full["verdict"], "restricted_share": full["restricted_share"],
+                    "lookthrough_share": full["lookthrough_share"], "mode": full["mode"], "reason": full["reason"]}
+    return out
+
+
+def _brief_verdict(v: dict[str, Any], mode: str) -> dict[str, Any]:
+    return {
+        "verdict": v["verdict"],
+        "restricted_share": {"min": float(v.get("share_min") or 0.0),
+                             "min_exclusive": bool(v.get("share_min_exclusive")),
+                             "max": float(v.get("share_max") or 0.0),
+                             "max_exclusive": bool(v.get("share_max_exclusive"))},
+        "lookthrough_share": {"min": round(float(v.get("lookthrough_min") or 0.0), 6),
+                              "max": round(float(v.get("lookthrough_max") or 0.0), 6)},
+        "mode": mode,
+        "reason": _brief_reason(v),
+    }
+
+
+def _brief_reason(v: dict[str, Any]) -> str:
+    """One line; the verdict route gives the full evidence."""
+    if v.get("pinned"):
+        return f"pinned by the policy: {v.get('pin_reason') or 'override'}"
+    if v.get("seed_reason"):
+        return f"restricted origin: {v['seed_reason']}"
+    if v.get("control_definite"):
+        return "controlled by a restricted party"
+    low, high = float(v.get("share_min") or 0.0), float(v.get("share_max") or 0.0)
+    if v["verdict"] == "clear" and high == 0.0:
+        return "no restricted holder"
+    control = "; control by a possibly restricted party" if v.get("control_possible") else ""
+    return f"restricted parties hold {low:g}% to {high:g}%{control}"

@@ -1,0 +1,11 @@
+// Many references at once: each identifier key or platform id with the party it names (none: no row).
+// Parameters: $refs (list of strings)
+UNWIND $refs AS ref
+OPTIONAL MATCH (:Identifier {key: ref})-[:IDENTIFIES]->(by_key:Party)
+OPTIONAL MATCH (by_id:Party {id: ref})
+WITH ref, coalesce(by_key, by_id) AS p
+WHERE p IS NOT NULL
+OPTIONAL MATCH (i:Identifier)-[:IDENTIFIES]->(p)
+WITH ref, p, collect(i.key) AS identifiers
+RETURN ref, identifiers,
+       p {.id, .name, .names, .kind, .jurisdiction, .headquarters, .address_country, .first_seen} AS party
