@@ -34,6 +34,35 @@ class SynthStats:
     restricted: int
 
 
+_SYLLABLES = ("ka", "lo", "mi", "ran", "tes", "vor", "du", "bel", "sa", "nor", "qui", "fen", "ha", "zo", "pri",
+              "mar", "len", "tor", "ga", "vi", "os", "lund", "ber", "chen", "wei", "shan", "rov", "ko", "dar", "an",
+              "el", "ist", "ur", "gal", "nes", "po", "ri", "tam", "yel", "sor")
+_SECTORS = ("Holdings", "Trading", "Logistics", "Shipping", "Energy", "Capital", "Industries", "Technologies",
+            "Resources", "Minerals", "Investments", "Partners", "Engineering", "Systems", "Foods", "Textiles")
+_FORMS = ("Ltd", "Limited", "GmbH", "LLC", "S.A.", "B.V.", "PLC", "Inc.", "AG", "Pte. Ltd.", "OOO", "Co., Ltd.")
+
+
+def _word(number: int, syllables: int) -> str:
+    parts = []
+    for _ in range(syllables):
+        number, pick = divmod(number, len(_SYLLABLES))
+        parts.append(_SYLLABLES[pick])
+    return "".join(parts).capitalize()
+
+
+def company_name(index: int) -> str:
+    """A name as varied as a registry's (two invented words, a sector, a legal form); the same index, the
+    same name. Independent of the random stream, so names never change the graph's shape."""
+    mixed = (index * 2654435761 + 97) % (1 << 40)
+    return (f"{_word(mixed, 3)} {_word(mixed >> 16, 2)} {_SECTORS[(mixed >> 28) % len(_SECTORS)]} "
+            f"{_FORMS[(mixed >> 32) % len(_FORMS)]}")
+
+
+def person_name(index: int) -> str:
+    mixed = (index * 40503 + 7919) % (1 << 36)
+    return f"{_word(mixed, 2)} {_word(mixed >> 12, 3)}"
+
+
 def _statement_id(kind: str, index: int) -> str:
     return f"syn-{kind}-{index:09d}"
 
@@ -44,7 +73,7 @@ def _entity(index: int, country: str, hq: str) -> dict[str, Any]:
         "statementId": _statement_id("e", index), "recordId": record, "recordType": "entity",
         "recordStatus": "new", "statementDate": "2025-01-01",
         "recordDetails": {
-            "isComponent": False, "entityType": {"type": "registeredEntity"}, "name": f"Synthetic Company {index}",
+            "isComponent": False, "entityType": {"type": "registeredEntity"}, "name": company_name(index),
             "incorporatedInJurisdiction": {"code": country},
             "identifiers": [{"scheme": "XX-SYN", "id": f"{index:08d}"}],
             "addresses": [{"type": "business", "country": {"code": hq}}],
@@ -57,7 +86,7 @@ def _person(index: int, country: str) -> dict[str, Any]:
         "statementId": _statement_id("p", index), "recordId": f"SYN-P{index}", "recordType": "person",
         "recordStatus": "new", "statementDate": "2025-01-01",
         "recordDetails": {"isComponent": False, "personType": "knownPerson",
-                          "names": [{"type": "legal", "fullName": f"Synthetic Person {index}"}],
+                          "names": [{"type": "legal", "fullName": person_name(index)}],
                           "nationalities": [{"code": country}]},
     }
 

@@ -14,7 +14,7 @@ from app.engine.verdicts import (
     from_generation_verdict,
     on_demand_verdict,
     resolve,
-    stored_verdict,
+    stored_verdict_by_ref,
 )
 from app.policy import Policy, PolicyError, load_policies, load_policy
 from app.settings import Settings
@@ -48,14 +48,16 @@ def verdict_for(graph: Graph, policy: Policy, ref: str, as_of: date | None = Non
                 changes: list[Change] | None = None, generation: dict[str, Any] | None = LOOK_UP) -> dict[str, Any]:
     """The stored verdict when the generation applies (`generation`: the one the caller serves, or looked
     up), else one evaluated on demand; with `changes`, a what-if verdict."""
+    if generation is LOOK_UP:
+        generation = None if changes else current_generation(graph, policy.id)
+    applies = not changes and generation is not None and generation_matches(generation, policy, as_of)
+    if applies and generation is not None:
+        stored = stored_verdict_by_ref(graph, policy, generation, ref)
+        if stored is not None:
+            return stored
     party = resolve(graph, ref)
-    if not changes:
-        if generation is LOOK_UP:
-            generation = current_generation(graph, policy.id)
-        if generation is not None and generation_matches(generation, policy, as_of):
-            if not newer_than(generation, party):
-                return stored_verdict(graph, policy, generation, party)
-            quick = from_generation_verdict(graph, policy, generation, party)
-            if quick is not None:
-                return quick
+    if applies and generation is not None:  # the party is newer than the generation
+        quick = from_generation_verdict(graph, policy, generation, party)
+        if quick is not None:
+            return quick
     return on_demand_verdict(graph, policy, party, as_of or datetime.now(UTC).date(), changes)

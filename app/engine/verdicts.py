@@ -191,12 +191,26 @@ def _clear(party_id: str) -> dict[str, Any]:
             "share_max": 0.0, "share_max_exclusive": False, "lookthrough_min": 0.0, "lookthrough_max": 0.0}
 
 
-def stored_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], party: dict[str, Any]) -> dict[str, Any]:
-    rows = graph.read("engine/verdict_of", generation=generation["id"], party_id=party["id"])
-    verdict = rows[0]["verdict"] if rows else _clear(party["id"])
+def stored_verdict_by_ref(graph: Graph, policy: Policy, generation: dict[str, Any], ref: str) -> dict[str, Any] | None:
+    """The stored verdict in one round trip for most parties (more only to follow a restricted chain).
+
+    None when the party is newer than the generation: the generation has no verdict for it.
+    """
     as_of = generation["as_of"]
+    rows = graph.read("engine/stored_bundle", ref=ref, generation=generation["id"], as_of=as_of)
+    if not rows:
+        raise UnknownEntity(ref)
+    row = rows[0]
+    party = {k: v for k, v in row["party"].items() if v is not None}
+    party["identifiers"] = sorted(row["identifiers"])
+    first_seen, started = native(party.get("first_seen")), native(generation.get("started_at"))
+    if first_seen is not None and started is not None and first_seen > started:
+        return None
+    verdict = row["verdict"] or _clear(party["id"])
 
     def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
+        if ids == [party["id"]]:
+            return list(row["holders"])
         return graph.read("engine/holders_evidence", generation=generation["id"], ids=ids, as_of=as_of)
 
     evidence = build_evidence(policy, party, verdict, holder_rows)

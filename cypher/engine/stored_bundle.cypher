@@ -1,0 +1,27 @@
+// One round trip for a stored verdict: the party a reference names, its verdict in the generation, and
+// the valid interests held in it with each holder's verdict (the first level of the evidence).
+// Parameters: $ref, $generation, $as_of
+OPTIONAL MATCH (:Identifier {key: $ref})-[:IDENTIFIES]->(by_key:Party)
+OPTIONAL MATCH (by_id:Party {id: $ref})
+WITH coalesce(by_key, by_id) AS p
+WHERE p IS NOT NULL
+OPTIONAL MATCH (v:Verdict {generation: $generation, party_id: p.id})
+CALL (p) {
+  OPTIONAL MATCH (i:Identifier)-[:IDENTIFIES]->(p)
+  RETURN collect(i.key) AS identifiers
+}
+CALL (p) {
+  OPTIONAL MATCH (p)<-[r:OWNS|CONTROLS]-(h:Party)
+  WHERE (r.start_date IS NULL OR r.start_date <= $as_of) AND (r.end_date IS NULL OR r.end_date >= $as_of)
+  OPTIONAL MATCH (hv:Verdict {generation: $generation, party_id: h.id})
+  RETURN collect(CASE WHEN r IS NULL THEN null ELSE {
+           subject_id: p.id, holder_id: h.id, holder_name: h.name, holder_kind: h.kind,
+           holder_first_seen: h.first_seen, holder_jurisdiction: h.jurisdiction,
+           holder_headquarters: h.headquarters, relation: type(r), interest: r {.*},
+           holder_verdict: hv {.verdict, .seed, .seed_reason, .pinned, .pin_reason, .share_min, .share_max,
+                               .lookthrough_min, .lookthrough_max}} END) AS holders
+}
+RETURN p {.id, .name, .names, .kind, .entity_type, .jurisdiction, .headquarters, .address_country,
+          .nationalities, .state_of, .dissolved, .sources, .first_seen, .last_seen, .placeholder,
+          .unresolved_countries, .reporting_exceptions, .tags} AS party,
+       identifiers, v {.*} AS verdict, holders
