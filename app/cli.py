@@ -177,7 +177,7 @@ def load(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from loaders.pipeline import run_load
-    from loaders.registry import get_loader
+    from loaders.registry import expand_paths, get_loader
 
     s = settings()
     loader = get_loader(kind.value)
@@ -212,20 +212,6 @@ def load(
         err.print(f"[bold red]error:[/] {report.rejected} of {report.read} records rejected "
                   f"({report.rejected_fraction:.1%} > {limit:.1%}); see {report.rejects_file}")
         raise typer.Exit(4)
-
-
-def expand_paths(paths: list[Path], accepts: Callable[[str], bool]) -> list[Path]:
-    """Files as given, and a folder's files (sorted) whose suffix the loader reads."""
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
-                                and accepts(p.name)))
-        elif path.exists():
-            files.append(path)
-        else:
-            raise OwnershipError(f"{path}: no such file or folder")
-    return files
 
 
 def _as_of(value: str | None) -> date | None:
@@ -269,6 +255,102 @@ def compute(
                           f"in {report.seconds:.1f}s")
     if as_json:
         sys.stdout.write(json.dumps([vars(r) for r in reports], indent=2, default=str) + "\n")
+
+
+@app.command("refresh")
+@friendly_errors
+def refresh(
+    config: Annotated[Path, typer.Option(help="The sources file (YAML).")] = Path("refresh.yaml"),
+    as_of: Annotated[str | None, typer.Option(help="Date the verdicts are computed for (default today).")] = None,
+    force: Annotated[bool, typer.Option(help="Compute even if nothing is new; publish despite failed checks.")]
+    = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run report as JSON.")] = False,
+) -> None:
+    """Load new snapshots, recompute every active policy, check, publish atomically, log the changes.
+
+    Exit codes: 0 published or nothing new; 3 refused by a check (nothing published); 1 error.
+    """
+    from dataclasses import asdict
+
+    from app.engine.service import active_policies
+    from app.refresh.config import load_config
+    from app.refresh.run import refresh as run_refresh
+
+    s = settings()
+    cfg = load_config(config)
+    policies = list(active_policies(s).values())
+    with open_driver(s) as driver, err.status("refresh") as status:
+        report = run_refresh(Graph(driver, s.neo4j_database), s, cfg, policies, _as_of(as_of), force,
+                             progress=status.update)
+    if as_json:
+        sys.stdout.write(json.dumps(asdict(report), indent=2, default=str) + "\n")
+    else:
+        out.print(f"refresh {report.run_id}: {report.status}; generations {report.generations or '-'}; "
+                  f"changes {report.changes or '-'}; {report.timings.get('total', 0):.1f}s")
+    if report.status == "refused":
+        err.print(f"[bold red]refused:[/] {report.error}", highlight=False)
+        raise typer.Exit(3)
+
+
+@app.command("rollback")
+@friendly_errors
+def rollback(policy: Annotated[str | None, typer.Option(help="Policy id (default: every active policy).")] = None,
+             ) -> None:
+    """Withdraw the current generation of a policy and republish the one before it."""
+    from app.engine.service import active_policies
+    from app.refresh.run import rollback as run_rollback
+
+    s = settings()
+    ids = [policy] if policy else sorted(active_policies(s))
+    with open_driver(s) as driver:
+        for policy_id in ids:
+            result = run_rollback(Graph(driver, s.neo4j_database), policy_id)
+            out.print(f"{policy_id}: withdrew {result['withdrawn']}, republished {result['republished']}")
+
+
+@app.command("runs")
+@friendly_errors
+def runs(limit: Annotated[int, typer.Option(min=1, max=500)] = 20,
+         as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Refresh runs, newest first: sources, counts, timings, checks, outcome."""
+    from app.refresh.run import runs as list_runs
+
+    s = settings()
+    with open_driver(s) as driver:
+        found = list_runs(Graph(driver, s.neo4j_database), 0, limit)
+    if as_json:
+        sys.stdout.write(json.dumps(found, indent=2, default=str) + "\n")
+        return
+    table = Table("run", "status", "as of", "generations", "changes", "seconds", "error")
+    for run in found:
+        table.add_row(run["id"], run.get("status", ""), run.get("as_of", ""), escape(str(run["generations"])),
+                      escape(str(run["changes"])), str(run["timings"].get("total", "")),
+                      escape(str(run.get("error") or "")))
+    out.print(table)
+
+
+@app.command("changes")
+@friendly_errors
+def changes_command(
+    since: Annotated[str, typer.Option(help="Generations published after this ISO date or date-time.")]
+    = "1970-01-01",
+    policy: Annotated[str | None, typer.Option(help="Only this policy.")] = None,
+) -> None:
+    """The verdict changes of published generations, as JSON Lines."""
+    from app.repository.changes import changes_since
+
+    s = settings()
+    with open_driver(s) as driver:
+        for item in changes_since(Graph(driver, s.neo4j_database), _since(since), policy, limit=100_000)["changes"]:
+            sys.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
+
+
+def _since(value: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise OwnershipError(f"--since: not an ISO date or date-time: {value!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _show_step(status: Any, policy_id: str, step: str) -> None:

@@ -198,7 +198,7 @@ def test_simulate_removing_the_controlling_parent_clears(client: TestClient) -> 
 
 
 def test_admin_routes_need_a_key(client: TestClient) -> None:
-    for method, path in (("get", "/v1/policies"), ("get", "/v1/generations"), ("get", "/v1/runs"),
+    for method, path in (("get", "/v1/policies"), ("get", "/v1/generations"), ("get", "/v1/runs"), ("get", "/v1/loads"),
                          ("post", "/v1/recompute")):
         response = client.request(method.upper(), path, json={} if method == "post" else None)
         assert response.status_code == 401 and response.json()["code"] == "unauthorized"
@@ -213,7 +213,7 @@ def test_admin_lists_policies_generations_runs(client: TestClient) -> None:
     assert all(p["generation"] for p in policies)
     generations = ok(client.get("/v1/generations", headers=headers, params={"policy": "ofac-50-percent"}))
     assert generations and all(g["policy_id"] == "ofac-50-percent" for g in generations)
-    runs = ok(client.get("/v1/runs", headers=headers))
+    runs = ok(client.get("/v1/loads", headers=headers))
     assert {r["source"] for r in runs} >= {"bods", "gleif", "psc"} and all(r["status"] == "completed" for r in runs)
 
 

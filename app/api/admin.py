@@ -19,6 +19,7 @@ from app.api.errors import ApiError, ErrorBody, ErrorDetail
 from app.api.verdicts import chosen_policy
 from app.engine.compute import compute_generation
 from app.errors import OwnershipError
+from app.refresh.run import runs as refresh_runs
 from app.repository import admin
 from app.repository.entities import iso
 
@@ -56,8 +57,14 @@ async def generations(request: Request, policy: Annotated[str | None, Query(max_
     return await run_in_threadpool(admin.generations, services(request).graph, policy, skip, limit)
 
 
-@router.get("/runs", response_model=list[dict[str, Any]], summary="Loader runs, newest first")
+@router.get("/runs", response_model=list[dict[str, Any]],
+            summary="Refresh runs, newest first: sources, counts, timings, checks, outcome, errors")
 async def runs(request: Request, skip: Skip = 0, limit: Limit = 50) -> Any:
+    return await run_in_threadpool(refresh_runs, services(request).graph, skip, limit)
+
+
+@router.get("/loads", response_model=list[dict[str, Any]], summary="Loader runs, newest first")
+async def loads(request: Request, skip: Skip = 0, limit: Limit = 50) -> Any:
     return await run_in_threadpool(admin.load_runs, services(request).graph, skip, limit)
 
 

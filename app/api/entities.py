@@ -15,6 +15,7 @@ from app.api.errors import ErrorBody
 from app.api.verdicts import AsOfQuery, RefPath, unknown_entity
 from app.engine.verdicts import UnknownEntity
 from app.repository import entities
+from app.repository.changes import changes_since
 
 router = APIRouter(prefix="/v1", tags=["investigation"], dependencies=[ReaderKey])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"model": ErrorBody, "description": "No entity has this identifier"},
@@ -131,3 +132,21 @@ async def search(request: Request,
     return await run_in_threadpool(entities.search, services(request).graph, q, skip, limit)
 
 
+
+
+class ChangesResponse(BaseModel):
+    since: str
+    generations: list[dict[str, Any]]
+    changes: list[dict[str, Any]]
+    truncated: bool = Field(description="True when more changes follow: ask again with a later `since`")
+
+
+@router.get("/changes", response_model=ChangesResponse, responses={422: {"model": ErrorBody}},
+            summary="Verdict changes of the generations published after `since` (oldest first)")
+async def changes(request: Request,
+                  since: Annotated[datetime, Query(description="ISO date-time (UTC if no offset)",
+                                                   examples=["2026-11-01T00:00:00Z"])],
+                  policy: Annotated[str | None, Query(max_length=80)] = None,
+                  limit: Annotated[int, Query(ge=1, le=10_000)] = 1_000) -> Any:
+    moment = since if since.tzinfo else since.replace(tzinfo=UTC)
+    return await run_in_threadpool(changes_since, services(request).graph, moment, policy, limit)

@@ -106,7 +106,8 @@ def generation_id(policy: Policy, as_of: date) -> str:
 
 
 def compute_generation(graph: Graph, policy: Policy, as_of: date,
-                       progress: Callable[[str], None] | None = None, incremental: bool = False) -> GenerationReport:
+                       progress: Callable[[str], None] | None = None, incremental: bool = False,
+                       publish: bool = True, run_id: str | None = None) -> GenerationReport:
     """A new published generation. Incremental: recompute only what lies below parties changed since the
     newest published generation of the same policy and date (same result as a full run); full otherwise."""
     with graph_lock(graph, "compute"):
@@ -115,11 +116,12 @@ def compute_generation(graph: Graph, policy: Policy, as_of: date,
             current = graph.read("engine/current_generation", policy_id=policy.id)
             if current and generation_matches(current[0]["generation"], policy, as_of):
                 previous = current[0]["generation"]
-        return _compute(graph, policy, as_of, progress or (lambda _: None), previous)
+        return _compute(graph, policy, as_of, progress or (lambda _: None), previous, publish, run_id)
 
 
 def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str], None],
-             previous: dict[str, Any] | None = None) -> GenerationReport:
+             previous: dict[str, Any] | None = None, publish: bool = True,
+             run_id: str | None = None) -> GenerationReport:
     started = time.perf_counter()
     gen = generation_id(policy, as_of)
     run = uuid.uuid4().hex
@@ -130,7 +132,7 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
         "policy_id": policy.id, "policy_version": policy.version, "policy_fingerprint": policy.fingerprint(),
         "policy_json": policy.model_dump_json(), "as_of": as_of, "started_at": datetime.now(UTC),
         "data_loaded_at": snapshot["loaded_at"], "data_loads": snapshot["loads"], "data_parties": snapshot["parties"],
-        "previous": previous["id"] if previous else None,
+        "previous": previous["id"] if previous else None, "refresh_run": run_id,
     })
     timings: dict[str, float] = {}
 
@@ -198,13 +200,16 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
         step("clear", lambda: clear_work(graph))
         report.seconds = round(time.perf_counter() - started, 3)
         report.timings = timings
-        graph.write("engine/generation_finish", id=gen, props={
-            "published_at": datetime.now(UTC), "seconds": report.seconds, "rounds": report.rounds,
-            "seeds": report.seeds, "lookthrough_rounds": report.lookthrough_rounds,
+        finished_at = datetime.now(UTC)
+        graph.write("engine/generation_finish", id=gen, status="published" if publish else "computed", props={
+            **({"published_at": finished_at} if publish else {}), "computed_at": finished_at,
+            "seconds": report.seconds, "rounds": report.rounds, "seeds": report.seeds,
+            "lookthrough_rounds": report.lookthrough_rounds,
             "lookthrough_converged": report.lookthrough_converged, "region": report.region,
             **{f"count_{k}": v for k, v in report.counts.items()},
         })
-        log.info("generation %s published", gen, extra={"seconds": report.seconds, "rounds": report.rounds})
+        log.info("generation %s %s", gen, "published" if publish else "computed (not published yet)",
+                 extra={"seconds": report.seconds, "rounds": report.rounds})
         return report
     except BaseException as error:
         graph.write("engine/generation_fail", id=gen, error=f"{type(error).__name__}: {error}"[:2000])

@@ -1,5 +1,6 @@
-// Closes a generation with its counts and publishes it: readers switch to it in one step.
-// Parameters: $id, $props
+// Closes a generation with its counts: 'published' (readers switch to it in one step) or 'computed'
+// (finished, waiting for checks before a refresh publishes it).
+// Parameters: $id, $status, $props
 MATCH (g:Generation {id: $id})
-SET g += $props, g.status = 'published'
+SET g += $props, g.status = $status
 RETURN g.id AS id
