@@ -66,7 +66,11 @@ def file_hash(path: Path) -> str:
 def refresh(graph: Graph, settings: Settings, config: RefreshConfig, policies: list[Policy],
             as_of: date | None = None, force: bool = False,
             progress: Callable[[str], None] | None = None) -> RefreshReport:
-    say = progress or (lambda _: None)
+    def say(step: str) -> None:
+        log.info("refresh step: %s", step)  # operators (and the fault test) follow the phases in the log
+        if progress is not None:
+            progress(step)
+
     report = RefreshReport(run_id=datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:6])
     day = as_of or datetime.now(UTC).date()
     report.as_of = day.isoformat()
