@@ -35,6 +35,8 @@ def create_driver(settings: Settings, uri: str | None = None) -> Driver:
         connection_timeout=settings.neo4j_connect_timeout_s,
         max_transaction_retry_time=settings.neo4j_max_retry_s,
         max_connection_pool_size=100,
+        # Planner notices (unknown property names on a sparse graph) would flood the logs of every request.
+        notifications_min_severity="OFF",
     )
 
 

@@ -50,10 +50,11 @@ def normalise_registration(number: str) -> str:
     return _NON_WORD.sub("", fold(number)).lstrip("0")
 
 
-def lucene_query(name: str) -> str:
-    """A full-text query for a name: each normalised word, fuzzy when long enough, any of them may match."""
+def lucene_query(name: str, fuzzy: bool = True) -> str:
+    """A full-text query for a name: each normalised word, any of them may match; with `fuzzy`, words of five
+    letters or more also match at one edit (a typo). Exact queries are several times cheaper."""
     words = [w for w in normalise_name(name).split() if w]
-    terms = [_LUCENE_SPECIAL.sub(r"\\\1", w) + ("~" if len(w) >= 5 else "") for w in words[:12]]
+    terms = [_LUCENE_SPECIAL.sub(r"\\\1", w) + ("~1" if fuzzy and len(w) >= 5 else "") for w in words[:12]]
     return " ".join(terms) if terms else '""'
 
 

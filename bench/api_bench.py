@@ -166,9 +166,14 @@ def main() -> None:
         httpx.get(f"{url}/v1/entities/{keys[0]}/verdict", timeout=30).raise_for_status()
         results["ceiling_healthz"] = run_wrk(f"{url}/healthz", args.duration, args.connections, args.threads)
         print("trivial route (/healthz), the ceiling:", results["ceiling_healthz"], flush=True)
+        results["ceiling_healthz_low_concurrency"] = run_wrk(f"{url}/healthz", args.duration, 4, args.threads)
+        print("trivial route, 4 connections:", results["ceiling_healthz_low_concurrency"], flush=True)
         run_wrk(url, 5, args.connections, args.threads, hot_refs)  # warms the cache for the hot set
         results["verdicts_hot"] = run_wrk(url, args.duration, args.connections, args.threads, hot_refs)
         print(f"stored verdicts, {args.hot:,} hot entities:", results["verdicts_hot"], flush=True)
+        results["verdicts_hot_low_concurrency"] = run_wrk(url, args.duration, 4, args.threads, hot_refs)
+        print(f"stored verdicts, {args.hot:,} hot entities, 4 connections:", results["verdicts_hot_low_concurrency"],
+              flush=True)
         results["verdicts_distinct"] = run_wrk(url, args.duration, args.connections, args.threads, cold_refs)
         print(f"stored verdicts, {args.distinct:,} distinct entities:", results["verdicts_distinct"], flush=True)
         rng = random.Random(11)

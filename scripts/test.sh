@@ -3,6 +3,7 @@
 # local server on port 7698 unless NEO4J_URI is set). pytest's "no tests collected" counts as failure.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/bootstrap.sh"
+"$(dirname "${BASH_SOURCE[0]}")/ensure-chromium.sh"
 echo "== ruff"; ruff check app cypher loaders tests bench
 echo "== mypy"; mypy
 echo "== pytest"

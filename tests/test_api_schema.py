@@ -4,16 +4,11 @@ no 5xx, and every response conforms to the schema (status codes, content types, 
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
@@ -22,8 +17,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from app.api.main import create_app
 from app.settings import Settings
+from tests.serving import serve
 from tests.test_api import ADMIN_KEY, api_settings  # noqa: F401  (module fixture: samples loaded, generations)
 
 MAX_EXAMPLES = int(os.environ.get("OWNERSHIP_SCHEMATHESIS_EXAMPLES", "25"))
@@ -31,26 +26,8 @@ MAX_EXAMPLES = int(os.environ.get("OWNERSHIP_SCHEMATHESIS_EXAMPLES", "25"))
 
 @pytest.fixture(scope="module")
 def base_url(api_settings: Settings) -> Iterator[str]:  # noqa: F811
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(api_settings), host="127.0.0.1", port=port, log_config=None,
-                                           access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    else:
-        raise RuntimeError("the API did not become ready")
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(api_settings) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

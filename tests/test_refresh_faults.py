@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import random
-import socket
 import subprocess
 import sys
 import threading
@@ -19,9 +18,7 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 
-from app.api.main import create_app
 from app.db import Graph
 from app.engine.service import active_policies
 from app.refresh.config import load_config
@@ -30,6 +27,7 @@ from app.schema import reset_graph
 from app.settings import Settings
 from tests.conftest import FIXTURES
 from tests.loading import rows
+from tests.serving import serve
 from tests.test_refresh import csv_delta, put, write_config
 
 AS_OF = date(2025, 3, 1)
@@ -99,24 +97,8 @@ def dump(graph: Graph) -> dict[str, Any]:
 
 @pytest.fixture
 def api(settings: Settings) -> Iterator[str]:
-    fast = settings.model_copy(update={"generation_poll_s": 0.05})
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(fast), host="127.0.0.1", port=port, log_config=None,
-                                           access_log=False))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            httpx.get(f"{url}/healthz", timeout=1)
-            break
-        except httpx.HTTPError:
-            time.sleep(0.1)
-    yield url
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(settings.model_copy(update={"generation_poll_s": 0.05}), ready_path="/healthz") as url:
+        yield url
 
 
 def test_killed_refreshes_never_disturb_serving_and_the_end_state_is_a_clean_runs(

@@ -26,6 +26,10 @@ class GenerationView:
         self._at = float("-inf")
         self._current: dict[str, dict[str, Any]] = {}
 
+    def fresh(self) -> bool:
+        """Whether `current` would answer without reading Neo4j (callers on the event loop check first)."""
+        return time.monotonic() - self._at <= self._ttl_s
+
     def current(self, policy_id: str) -> dict[str, Any] | None:
         if time.monotonic() - self._at > self._ttl_s:
             with self._lock:
@@ -44,14 +48,14 @@ class GenerationView:
 
 
 class VerdictCache:
-    """Least-recently-used verdicts keyed by (generation id, reference)."""
+    """Least-recently-used verdicts keyed by (generation id, reference), kept as the serialized JSON body."""
 
     def __init__(self, size: int) -> None:
         self._size = size
         self._lock = threading.Lock()
-        self._items: OrderedDict[tuple[str, str], dict[str, Any]] = OrderedDict()
+        self._items: OrderedDict[tuple[str, str], bytes] = OrderedDict()
 
-    def get(self, generation_id: str, ref: str) -> dict[str, Any] | None:
+    def get(self, generation_id: str, ref: str) -> bytes | None:
         if self._size == 0:
             return None
         with self._lock:
@@ -61,7 +65,7 @@ class VerdictCache:
         VERDICT_CACHE.labels("hit" if found is not None else "miss").inc()
         return found
 
-    def put(self, generation_id: str, ref: str, verdict: dict[str, Any]) -> None:
+    def put(self, generation_id: str, ref: str, verdict: bytes) -> None:
         if self._size == 0:
             return
         with self._lock:

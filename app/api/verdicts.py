@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path, Query, Request
+import orjson
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
@@ -71,19 +72,31 @@ def unknown_entity(error: UnknownEntity, field: str = "path.ref") -> ApiError:
     return ApiError(404, "unknown_entity", str(error), [ErrorDetail(field=field, message=error.ref)])
 
 
-def cached_verdict(svc: Services, policy: Policy, ref: str, as_of: date | None) -> dict[str, Any]:
-    """Stored verdicts of the announced generation come from the cache; anything else is computed."""
+def _cache_key(policy: Policy, ref: str) -> str:
+    return f"{policy.id}\x00{ref}"
+
+
+def _announced(svc: Services, policy: Policy, as_of: date | None) -> dict[str, Any] | None:
+    """The generation this process serves for the policy, when it answers for `as_of` (None: it does not)."""
     generation = svc.generations.current(policy.id)
-    usable = generation is not None and (as_of is None or as_of == native(generation["as_of"]))
-    key = f"{policy.id}\x00{ref}"
-    if usable and generation is not None:
-        hit = svc.cache.get(generation["id"], key)
+    if generation is not None and (as_of is None or as_of == native(generation["as_of"])):
+        return generation
+    return None
+
+
+def verdict_body(svc: Services, policy: Policy, ref: str, as_of: date | None) -> bytes:
+    """The response body: stored verdicts of the announced generation come from the cache (serialized once,
+    validated against the response model once); anything else is computed."""
+    generation = _announced(svc, policy, as_of)
+    if generation is not None:
+        hit = svc.cache.get(generation["id"], _cache_key(policy, ref))
         if hit is not None:
             return hit
-    result = verdict_for(svc.graph, policy, ref, as_of, generation=generation if usable else None)
+    result = verdict_for(svc.graph, policy, ref, as_of, generation=generation)
+    body = orjson.dumps(VerdictResponse.model_validate(result).model_dump(mode="json"))
     if result["mode"] == "stored" and result["generation"]:
-        svc.cache.put(result["generation"], key, result)
-    return result
+        svc.cache.put(result["generation"], _cache_key(policy, ref), body)
+    return body
 
 
 @router.get(
@@ -96,7 +109,45 @@ async def entity_verdict(request: Request, ref: RefPath, policy: PolicyQuery = N
                          as_of: AsOfQuery = None) -> Any:
     svc = services(request)
     chosen = chosen_policy(svc, policy)
+    if as_of is None and svc.generations.fresh():  # the common case answers on the event loop, no thread hop
+        generation = svc.generations.current(chosen.id)
+        hit = svc.cache.get(generation["id"], _cache_key(chosen, ref)) if generation else None
+        if hit is not None:
+            return Response(hit, media_type="application/json")
     try:
-        return await run_in_threadpool(cached_verdict, svc, chosen, ref, as_of)
+        body = await run_in_threadpool(verdict_body, svc, chosen, ref, as_of)
     except UnknownEntity as error:
         raise unknown_entity(error) from None
+    return Response(body, media_type="application/json")
+
+
+class PolicyServed(BaseModel):
+    id: str
+    version: str
+    description: str | None = None
+    threshold: str
+    generation: str | None
+    as_of: str | None
+
+
+class Meta(BaseModel):
+    version: str
+    default_policy: str
+    policies: list[PolicyServed]
+
+
+@router.get("/meta", response_model=Meta, tags=["operations"],
+            summary="Active policies (ids, thresholds) and the generation each one serves")
+async def meta(request: Request) -> Any:
+    from app import __version__
+
+    svc = services(request)
+    out = []
+    for policy in sorted(svc.policies.values(), key=lambda p: p.id):
+        generation = await run_in_threadpool(svc.generations.current, policy.id)
+        as_of = native(generation["as_of"]) if generation else None
+        out.append({"id": policy.id, "version": policy.version, "description": policy.description or None,
+                    "threshold": f"{policy.comparator} {policy.threshold_percent:g}%",
+                    "generation": generation["id"] if generation else None,
+                    "as_of": as_of.isoformat() if as_of else None})
+    return {"version": __version__, "default_policy": svc.settings.default_policy, "policies": out}

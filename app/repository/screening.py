@@ -34,10 +34,6 @@ def screen(graph: Graph, policy: Policy, queries: list[ScreenQuery], limit: int,
 
     refs = sorted({q.identifier for q in queries if q.identifier})
     by_ref = {row["ref"]: row for row in graph.read("api/resolve_refs", refs=refs)} if refs else {}
-    named = [{"index": i, "lucene": lucene_query(q.name)} for i, q in enumerate(queries)
-             if q.name and not (q.identifier and q.identifier in by_ref)]
-    name_rows = graph.read("api/screen_names", queries=named, per_query=max(limit * 4, 20)) if named else []
-
     parties: dict[str, dict[str, Any]] = {}
     for i, q in enumerate(queries):
         if q.identifier and q.identifier in by_ref:
@@ -46,19 +42,32 @@ def screen(graph: Graph, policy: Policy, queries: list[ScreenQuery], limit: int,
             candidates[i].append({"party": row["party"], "identifiers": sorted(row["identifiers"]), "score": 1.0,
                                   "matched_by": "identifier", "matched_name": row["party"].get("name"),
                                   "explanation": [f"identifier {q.identifier}"]})
-    for row in name_rows:
-        i, party = int(row["index"]), row["party"]
-        q = queries[i]
-        assert q.name is not None
-        scored = score(q.name, Candidate(party["id"], tuple(party.get("names") or [party.get("name") or ""]),
-                                         party.get("jurisdiction"), party.get("headquarters"),
-                                         party.get("address_country"), tuple(row["identifiers"])),
-                       q.country, q.registration_number)
-        if scored.score >= min_score:
-            parties[party["id"]] = party
-            candidates[i].append({"party": party, "identifiers": sorted(row["identifiers"]), "score": scored.score,
-                                  "matched_by": "name", "matched_name": scored.matched_name,
-                                  "explanation": list(scored.explanation)})
+
+    # Names: exact words first (cheap); the queries left without a good candidate again with one typo allowed.
+    pending = [i for i, q in enumerate(queries) if q.name and not candidates[i]]
+    for fuzzy in (False, True):
+        if not pending:
+            break
+        named = [{"index": i, "lucene": lucene_query(queries[i].name or "", fuzzy)} for i in pending]
+        rows = graph.read("api/screen_names", queries=named, per_query=max(limit * 2, 10))
+        keys = _identifiers(graph, {r["party"]["id"] for r in rows if queries[int(r["index"])].registration_number})
+        for row in rows:
+            i, party = int(row["index"]), row["party"]
+            q = queries[i]
+            scored = score(q.name or "", Candidate(party["id"], tuple(party.get("names") or [party.get("name") or ""]),
+                                                   party.get("jurisdiction"), party.get("headquarters"),
+                                                   party.get("address_country"), tuple(keys.get(party["id"], ()))),
+                           q.country, q.registration_number)
+            if scored.score >= min_score:
+                parties[party["id"]] = party
+                candidates[i].append({"party": party, "score": scored.score, "matched_by": "name",
+                                      "matched_name": scored.matched_name, "explanation": list(scored.explanation)})
+        pending = [i for i in pending if not candidates[i]]
+    named_ids = {c["party"]["id"] for found in candidates.values() for c in found if "identifiers" not in c}
+    keys = _identifiers(graph, named_ids)
+    for found in candidates.values():
+        for c in found:
+            c.setdefault("identifiers", sorted(keys.get(c["party"]["id"], ())))
 
     verdicts = _verdicts(graph, policy, generation, parties)
     results = []
@@ -82,6 +91,12 @@ def screen(graph: Graph, policy: Policy, queries: list[ScreenQuery], limit: int,
             "generation": generation["id"] if generation else None,
             "as_of": iso(generation["as_of"]) if generation else datetime.now(UTC).date().isoformat(),
             "results": results}
+
+
+def _identifiers(graph: Graph, ids: set[str]) -> dict[str, list[str]]:
+    if not ids:
+        return {}
+    return {row["id"]: row["identifiers"] for row in graph.read("api/identifiers_of", ids=sorted(ids))}
 
 
 def _verdicts(graph: Graph, policy: Policy, generation: dict[str, Any] | None,
