@@ -56,3 +56,20 @@ def test_incremental_matches_full(graph: Graph, case: tuple[list[Any], list[Any]
     full = compute_generation(graph, pol, AS_OF)
     assert incremental.region is not None
     assert effective(graph, incremental.generation) == effective(graph, full.generation), (nodes, edges, change)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          derandomize=True)
+@given(case=graphs(), later=st.sampled_from([date(2025, 7, 1), date(2026, 1, 1), date(2030, 1, 1)]))
+def test_incremental_on_a_later_date_matches_full(graph: Graph, case: tuple[list[Any], list[Any], dict[str, Any]],
+                                                  later: date) -> None:
+    """A nightly run has a new as-of date: interests that started or ended in between join the region."""
+    nodes, edges, pol_args = case
+    reset_graph(graph)
+    write_graph(graph, nodes, edges)
+    pol = policy(**pol_args)
+    compute_generation(graph, pol, AS_OF)
+    incremental = compute_generation(graph, pol, later, incremental=True)
+    full = compute_generation(graph, pol, later)
+    assert incremental.region is not None
+    assert effective(graph, incremental.generation) == effective(graph, full.generation), (nodes, edges, later)

@@ -27,6 +27,7 @@ from app.policy import Policy
 
 log = logging.getLogger("app.engine")
 MAX_ROUNDS = 10_000
+MAX_REGION_DEPTH = 100_000  # levels below the changed parties; a cycle stops adding parties, so this never binds
 LOOKTHROUGH_EPSILON = 1e-4  # fraction: changes below 0.01 percentage points stop spreading
 # Look-through values rise monotonically from 0 towards the fixed point; on long cycles they approach it
 # slowly. Past this many rounds the values are kept as they are (lower bounds of the converged values) and
@@ -100,6 +101,18 @@ def generation_matches(generation: dict[str, Any] | None, policy: Policy, as_of:
     return as_of is None or as_of == native(generation["as_of"])
 
 
+def incremental_base(generation: dict[str, Any] | None, policy: Policy, as_of: date) -> bool:
+    """Whether a generation can be the base of an incremental run for `as_of`: same policy fingerprint, the
+    same or an earlier date (the interests whose validity changed in between are added to what changed),
+    and the same active overrides on both dates (an expired pin can move anything below it)."""
+    if generation is None or generation.get("policy_fingerprint") != policy.fingerprint():
+        return False
+    previous = native(generation["as_of"])
+    if previous is None or as_of < previous:
+        return False
+    return policy.active_overrides(previous) == policy.active_overrides(as_of)
+
+
 def generation_id(policy: Policy, as_of: date) -> str:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     return f"{policy.id}@{policy.version}/{as_of.isoformat()}/{stamp}"
@@ -108,13 +121,15 @@ def generation_id(policy: Policy, as_of: date) -> str:
 def compute_generation(graph: Graph, policy: Policy, as_of: date,
                        progress: Callable[[str], None] | None = None, incremental: bool = False,
                        publish: bool = True, run_id: str | None = None) -> GenerationReport:
-    """A new published generation. Incremental: recompute only what lies below parties changed since the
-    newest published generation of the same policy and date (same result as a full run); full otherwise."""
+    """A new generation, published unless `publish` is false. Incremental: recompute only what lies below
+    the parties changed since the newest published generation of the same policy (and, when that one is of
+    an earlier date, below the interests that started or ended in between); same result as a full run.
+    Full when there is no such base."""
     with graph_lock(graph, "compute"):
         previous = None
         if incremental:
             current = graph.read("engine/current_generation", policy_id=policy.id)
-            if current and generation_matches(current[0]["generation"], policy, as_of):
+            if current and incremental_base(current[0]["generation"], policy, as_of):
                 previous = current[0]["generation"]
         return _compute(graph, policy, as_of, progress or (lambda _: None), previous, publish, run_id)
 
@@ -147,8 +162,19 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
         step("clear", lambda: clear_work(graph))
         if previous is not None:
             [changed] = step("region", lambda: graph.read("engine/changed_since", since=previous["started_at"]))
-            [marked] = step("region", lambda: graph.write("engine/region_mark", run=run, ids=changed["ids"]))
+            ids = list(changed["ids"])
+            previous_as_of = native(previous["as_of"])
+            if previous_as_of != as_of:
+                [dated] = step("region", lambda: graph.read("engine/changed_by_dates", to=as_of,
+                                                            **{"from": previous_as_of}))
+                ids = sorted(set(ids) | set(dated["ids"]))
+            [marked] = step("region", lambda: graph.write("engine/region_mark", run=run, ids=ids))
             report.region = int(marked["region"])
+            for level in range(MAX_REGION_DEPTH):
+                [grown] = step("region", partial(graph.write, "engine/region_expand", run=run, round=level))
+                if int(grown["added"]) == 0:
+                    break
+                report.region += int(grown["added"])
         seeds = step("seeds", lambda: graph.write(
             "engine/seed_by_jurisdiction", run=run, jurisdictions=policy.restricted_jurisdictions, home=policy.home,
             persons_by_nationality=policy.persons_by_nationality))

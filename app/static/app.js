@@ -186,11 +186,11 @@ async function renderGraph(entity, owners, subsidiaries, verdict) {
     + (owners.truncated || subsidiaries.truncated ? "; the tree was cut short by the depth or size limit" : "");
   if (state.cy) state.cy.destroy();
   state.cy = cytoscape({
-    container: $("graph"), elements, wheelSensitivity: 0.3,
-    layout: { name: "dagre", rankDir: "TB", nodeSep: 25, rankSep: 70, animate: false },
+    container: $("graph"), elements, wheelSensitivity: 0.3, maxZoom: 1.25, minZoom: 0.05,
+    layout: { name: "dagre", rankDir: "TB", nodeSep: 70, rankSep: 90, animate: false, fit: true, padding: 30 },
     style: [
       { selector: "node", style: { label: "data(label)", "background-color": "data(colour)", "border-color": "#444", "border-width": 1,
-        "text-wrap": "wrap", "text-max-width": 140, "font-size": 10, "text-valign": "bottom", "text-margin-y": 4, width: 26, height: 26 } },
+        "text-wrap": "wrap", "text-max-width": 120, "font-size": 10, "text-valign": "bottom", "text-margin-y": 4, width: 26, height: 26 } },
       { selector: "node[root = 1]", style: { shape: "round-rectangle", width: 40, height: 30, "font-weight": "bold", "font-size": 12 } },
       { selector: 'node[verdict = "restricted"]', style: { "border-width": 5, "border-color": "#000" } },
       { selector: 'node[verdict = "review"]', style: { "border-width": 3, "border-style": "dashed", "border-color": "#000" } },
