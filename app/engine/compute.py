@@ -27,6 +27,7 @@ from app.policy import Policy
 
 log = logging.getLogger("app.engine")
 MAX_ROUNDS = 10_000
+REGION_SLICE = 50_000  # region parties per transaction in an incremental run's first round
 MAX_REGION_DEPTH = 100_000  # levels below the changed parties; a cycle stops adding parties, so this never binds
 LOOKTHROUGH_EPSILON = 1e-4  # fraction: changes below 0.01 percentage points stop spreading
 # Look-through values rise monotonically from 0 towards the fixed point; on long cycles they approach it
@@ -200,10 +201,16 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
         }
         full = policy.undisclosed_counts  # remainders can restrict entities no seed reaches
         for round_no in range(MAX_ROUNDS):
-            [row] = step("fixpoint", partial(graph.write, "engine/propagate", round=round_no, full=full, **params))
+            changed = 0
+            while True:  # one call, except an incremental run's round 0, which visits the region in slices
+                [row] = step("fixpoint", partial(graph.write, "engine/propagate", round=round_no, full=full,
+                                                 limit=REGION_SLICE, **params))
+                changed += int(row["changed"])
+                if not (region and round_no == 0) or int(row["fresh"]) == 0:
+                    break
             full = False
             report.rounds = round_no + 1
-            if int(row["changed"]) == 0:
+            if changed == 0:
                 break
         else:
             raise OwnershipError(f"the fixed point did not settle in {MAX_ROUNDS} rounds")

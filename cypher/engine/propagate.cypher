@@ -10,9 +10,12 @@
 // disclosed unrestricted holder accounts for counts towards its upper bound. Membership only grows, so
 // the rounds end, cycles included.
 // An incremental run ($region) recomputes only the parties marked as its region; the others keep the
-// previous generation's membership, loaded as the boundary.
-// Parameters: $run, $round, $full, $region, $as_of, $measures, $kinds, $threshold, $inclusive, $undisclosed,
-//   $K, $hundred
+// previous generation's membership, loaded as the boundary. Its round 0 visits every region party, at most
+// $limit per call (marked w_started), and is called until it reports no fresh ones: one transaction for a
+// region of hundreds of thousands would exceed the transaction memory. Visiting in slices is sound because
+// membership only grows: a party whose holder changes after its visit is visited again in round 1.
+// Parameters: $run, $round, $full, $region, $limit, $as_of, $measures, $kinds, $threshold, $inclusive,
+//   $undisclosed, $K, $hundred
 CALL () {
   MATCH (h:Party)
   USING INDEX h:Party(w_run)
@@ -26,11 +29,12 @@ CALL () {
   UNION
   MATCH (x:Party)
   USING INDEX x:Party(w_run)
-  WHERE $region AND $round = 0 AND x.w_run = $run AND x.w_region
-  RETURN x
+  WHERE $region AND $round = 0 AND x.w_run = $run AND x.w_region AND x.w_started IS NULL
+  RETURN x LIMIT $limit
 }
-WITH x
+WITH DISTINCT x
 WHERE NOT $region OR coalesce(x.w_run = $run AND x.w_region, false)
+WITH x, $region AND $round = 0 AND x.w_started IS NULL AS fresh
 CALL (x) {
   MATCH (x)<-[r:OWNS]-(h:Party)
   WHERE r.measure IN $measures
@@ -60,25 +64,26 @@ CALL (x) {
     AND (c.start_date IS NULL OR c.start_date <= $as_of) AND (c.end_date IS NULL OR c.end_date >= $as_of)
   RETURN max(CASE WHEN h.w_lower THEN 1 ELSE 0 END) = 1 AS control_lower, count(c) > 0 AS control_upper
 }
-WITH x, coalesce(lower, 0) AS lower, coalesce(upper, 0) AS upper,
+WITH x, fresh, coalesce(lower, 0) AS lower, coalesce(upper, 0) AS upper,
      CASE WHEN $undisclosed AND coalesce(x.kind, 'entity') = 'entity' THEN coalesce(remainder, $hundred) ELSE 0 END
        AS remainder,
      coalesce(control_lower, false) AS control_lower, control_upper
-WITH x, lower, upper, remainder, control_lower, control_upper,
+WITH x, fresh, lower, upper, remainder, control_lower, control_upper,
      x.w_pin IS NOT NULL AND x.w_run = $run AS pinned,
      coalesce(x.w_run = $run AND x.w_lower, false) AS was_lower,
      coalesce(x.w_run = $run AND x.w_upper, false) AS was_upper
-WITH x, lower, upper, remainder, control_lower, control_upper, pinned, was_lower, was_upper,
+WITH x, fresh, lower, upper, remainder, control_lower, control_upper, pinned, was_lower, was_upper,
      control_lower OR (CASE WHEN $inclusive THEN lower >= $threshold ELSE lower > $threshold END) AS lower_pass
-WITH x, lower, upper, remainder, control_lower, control_upper, pinned, was_lower, was_upper, lower_pass,
+WITH x, fresh, lower, upper, remainder, control_lower, control_upper, pinned, was_lower, was_upper, lower_pass,
      lower_pass OR control_upper
        OR (CASE WHEN $inclusive THEN upper >= $threshold OR remainder >= $threshold
                 ELSE upper > $threshold OR remainder > $threshold END) AS upper_pass
-WITH x, lower, upper, remainder, control_lower, control_upper, was_lower, was_upper,
+WITH x, fresh, lower, upper, remainder, control_lower, control_upper, was_lower, was_upper,
      CASE WHEN pinned THEN was_lower ELSE was_lower OR lower_pass END AS now_lower,
      CASE WHEN pinned THEN was_upper ELSE was_upper OR upper_pass END AS now_upper
 SET x.w_run = $run, x.w_lower = now_lower, x.w_upper = now_upper,
     x.w_lo = lower, x.w_hi = upper, x.w_rem = remainder, x.w_cl = control_lower, x.w_cu = control_upper,
-    x.w_round = CASE WHEN now_lower <> was_lower OR now_upper <> was_upper THEN $round + 1 ELSE x.w_round END
+    x.w_round = CASE WHEN now_lower <> was_lower OR now_upper <> was_upper THEN $round + 1 ELSE x.w_round END,
+    x.w_started = CASE WHEN $region AND $round = 0 THEN true ELSE x.w_started END
 RETURN count(CASE WHEN now_lower <> was_lower OR now_upper <> was_upper THEN 1 END) AS changed,
-       count(x) AS candidates
+       count(x) AS candidates, count(CASE WHEN fresh THEN 1 END) AS fresh
