@@ -209,3 +209,33 @@ def test_sources_file_errors_name_the_key(tmp_path: Path) -> None:
     (tmp_path / "broken.yaml").write_text("sources: [\n")
     with pytest.raises(RefreshConfigError, match="not valid YAML at line"):
         load_config(tmp_path / "broken.yaml")
+
+
+def test_changes_and_runs_over_the_api(graph: Graph, settings: Settings, tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from app.api.auth import hash_key
+    from app.api.main import create_app
+
+    deltas = tmp_path / "deltas"
+    config = write_config(tmp_path, [{"name": "registry", "kind": "csv", "path": "deltas", "mode": "delta"}],
+                          checks={"max_flip_fraction": 1.0})
+    csv_delta(deltas, "001", ["CNP,Dragon Holdings,CN", "TGT,Target Trading Ltd,GB"], ["R1,CNP,TGT,20,s1"])
+    run(graph, settings, config)
+    csv_delta(deltas, "002", [], ["R1,CNP,TGT,80,s2"])
+    second = run(graph, settings, config)
+    keyed = settings.model_copy(update={"api_keys": [hash_key("k")]})
+    with TestClient(create_app(keyed)) as client:
+        meta = client.get("/v1/meta").json()
+        served = {p["id"]: p["generation"] for p in meta["policies"]}
+        assert served["restricted-jurisdictions"] == second.generations["restricted-jurisdictions"]
+        changes = client.get("/v1/changes", params={"since": "2000-01-01T00:00:00",
+                                                    "policy": "restricted-jurisdictions"})
+        assert changes.status_code == 200, changes.text
+        target = [c for c in changes.json()["changes"] if c["name"] == "Target Trading Ltd"]
+        assert [(c["old"], c["new"]) for c in target] == [("clear", "restricted")]
+        assert client.get("/v1/changes", params={"since": "yesterday"}).status_code == 422
+        runs_page = client.get("/v1/runs", headers={"X-API-Key": "k"}).json()
+        assert runs_page[0]["id"] == second.run_id and runs_page[0]["status"] == "published"
+        assert runs_page[0]["sources"][0]["status"] == "loaded" and "total" in runs_page[0]["timings"]
+        assert client.get("/v1/runs").status_code == 401

@@ -27,6 +27,8 @@ from app.policy import Policy
 
 log = logging.getLogger("app.engine")
 MAX_ROUNDS = 10_000
+REGION_MAX_FRACTION = 0.15  # above this share of the graph an incremental run computes everything
+REGION_FALLBACK_MIN_PARTIES = 50_000  # (on graphs this large or larger; smaller ones are cheap either way)
 REGION_SLICE = 50_000  # region parties per transaction in an incremental run's first round
 MAX_REGION_DEPTH = 100_000  # levels below the changed parties; a cycle stops adding parties, so this never binds
 LOOKTHROUGH_EPSILON = 1e-4  # fraction: changes below 0.01 percentage points stop spreading
@@ -162,7 +164,8 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
     try:
         step("clear", lambda: clear_work(graph))
         if previous is not None:
-            [changed] = step("region", lambda: graph.read("engine/changed_since", since=previous["started_at"]))
+            since = previous["started_at"]
+            [changed] = step("region", lambda: graph.read("engine/changed_since", since=since))
             ids = list(changed["ids"])
             previous_as_of = native(previous["as_of"])
             if previous_as_of != as_of:
@@ -171,11 +174,19 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
                 ids = sorted(set(ids) | set(dated["ids"]))
             [marked] = step("region", lambda: graph.write("engine/region_mark", run=run, ids=ids))
             report.region = int(marked["region"])
+            parties = int(snapshot["parties"] or 0)
+            largest = int(REGION_MAX_FRACTION * parties) if parties >= REGION_FALLBACK_MIN_PARTIES else parties + 1
             for level in range(MAX_REGION_DEPTH):
                 [grown] = step("region", partial(graph.write, "engine/region_expand", run=run, round=level))
-                if int(grown["added"]) == 0:
+                if int(grown["added"]) == 0 or report.region > largest:
                     break
                 report.region += int(grown["added"])
+            if report.region > largest:
+                # Slicing and copying a region this large costs more than computing everything afresh.
+                log.info("region of %s parties exceeds %.0f%% of the graph: full run instead", report.region,
+                         REGION_MAX_FRACTION * 100)
+                step("clear", lambda: clear_work(graph))
+                previous, region, report.region = None, False, None
         seeds = step("seeds", lambda: graph.write(
             "engine/seed_by_jurisdiction", run=run, jurisdictions=policy.restricted_jurisdictions, home=policy.home,
             persons_by_nationality=policy.persons_by_nationality))
