@@ -350,7 +350,10 @@ def _since(value: str) -> datetime:
         moment = datetime.fromisoformat(value)
     except ValueError:
         raise OwnershipError(f"--since: not an ISO date or date-time: {value!r}") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    try:
+        return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError:
+        raise OwnershipError(f"--since: out of range once converted to UTC: {value!r}") from None
 
 
 def _show_step(status: Any, policy_id: str, step: str) -> None:

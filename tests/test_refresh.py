@@ -235,6 +235,8 @@ def test_changes_and_runs_over_the_api(graph: Graph, settings: Settings, tmp_pat
         target = [c for c in changes.json()["changes"] if c["name"] == "Target Trading Ltd"]
         assert [(c["old"], c["new"]) for c in target] == [("clear", "restricted")]
         assert client.get("/v1/changes", params={"since": "yesterday"}).status_code == 422
+        assert client.get("/v1/changes", params={"since": "0001-01-01T00:00:00+05:00"}).status_code == 422
+        assert client.get("/v1/changes", params={"since": "2026-01-01T00:00:00+18:08"}).status_code == 200
         runs_page = client.get("/v1/runs", headers={"X-API-Key": "k"}).json()
         assert runs_page[0]["id"] == second.run_id and runs_page[0]["status"] == "published"
         assert runs_page[0]["sources"][0]["status"] == "loaded" and "total" in runs_page[0]["timings"]

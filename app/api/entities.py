@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from app.api.auth import ReaderKey
 from app.api.deps import services
-from app.api.errors import ErrorBody
+from app.api.errors import ApiError, ErrorBody, ErrorDetail
 from app.api.verdicts import AsOfQuery, RefPath, unknown_entity
 from app.engine.verdicts import UnknownEntity
 from app.repository import entities
@@ -148,5 +148,10 @@ async def changes(request: Request,
                                                    examples=["2026-11-01T00:00:00Z"])],
                   policy: Annotated[str | None, Query(max_length=80)] = None,
                   limit: Annotated[int, Query(ge=1, le=10_000)] = 1_000) -> Any:
-    moment = since if since.tzinfo else since.replace(tzinfo=UTC)
+    # Neo4j takes offsets up to ±18:00 only; ISO 8601 allows more, so compare in UTC.
+    try:
+        moment = (since if since.tzinfo else since.replace(tzinfo=UTC)).astimezone(UTC)
+    except OverflowError:
+        detail = ErrorDetail(field="query.since", message="a date-time between years 1 and 9999 in UTC")
+        raise ApiError(422, "invalid_request", "since is out of range once converted to UTC", [detail]) from None
     return await run_in_threadpool(changes_since, services(request).graph, moment, policy, limit)
