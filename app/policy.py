@@ -11,9 +11,9 @@ from datetime import date
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from app.config_files import describe, read_mapping
 from app.errors import OwnershipError
 from app.settings import PROJECT_ROOT
 
@@ -103,29 +103,12 @@ class Policy(BaseModel):
         return [o for o in self.overrides if o.expires is None or o.expires >= as_of]
 
 
-def _describe(error: ValidationError) -> str:
-    parts = []
-    for item in error.errors():
-        key = ".".join(str(p) for p in item["loc"]) or "(top level)"
-        parts.append(f"key {key}: {item['msg']}")
-    return "; ".join(parts)
-
-
 def load_policy(path: Path) -> Policy:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise PolicyError(f"{path}: cannot read ({error.strerror or error})") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        raise PolicyError(f"{path}: not valid YAML{where}") from None
-    if not isinstance(raw, dict):
-        raise PolicyError(f"{path}: a policy is a mapping of keys, not {type(raw).__name__}")
+    raw = read_mapping(path, PolicyError, "a policy")
     try:
         return Policy.model_validate(raw)
     except ValidationError as error:
-        raise PolicyError(f"{path}: {_describe(error)}") from None
+        raise PolicyError(f"{path}: {describe(error)}") from None
 
 
 def policy_dir() -> Path:

@@ -28,11 +28,12 @@ from typing import Any
 
 import httpx
 
-from app.db import Graph, create_driver
-from app.neo4j_local import LocalNeo4j
-from app.settings import load_settings
-
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from app.db import Graph  # noqa: E402
+from bench.load_bench import open_bench  # noqa: E402
+
 OUT = ROOT / "bench" / "out"
 LUA = """
 local refs = {}
@@ -130,16 +131,12 @@ def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
 
-    settings = load_settings(local_heap="4g", local_pagecache="6g")
-    server = LocalNeo4j(settings, instance=args.instance, port=args.port)
-    server.start()
-    driver = create_driver(load_settings(neo4j_uri=server.uri))
-    graph = Graph(driver, "neo4j")
-    [row] = driver.execute_query("MATCH (p:Party) RETURN count(p) AS n").records
+    server, graph, parties = open_bench(args.instance, args.port)
+    driver = graph.driver
     published = driver.execute_query("MATCH (g:Generation {status: 'published'}) RETURN count(g) AS n").records
     if published[0]["n"] == 0:
         raise SystemExit("no published generation in the bench instance: run bench/compute_bench.py first")
-    results: dict[str, Any] = {"parties": row["n"], "machine_cores": os.cpu_count(), "workers": args.workers,
+    results: dict[str, Any] = {"parties": parties, "machine_cores": os.cpu_count(), "workers": args.workers,
                                "connections": args.connections, "duration_s": args.duration}
     OUT.mkdir(parents=True, exist_ok=True)
     keys, names = sample(graph, max(args.distinct, args.screen), seed=7)

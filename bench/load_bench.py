@@ -50,6 +50,15 @@ def registry(entities: int) -> Path:
     return path
 
 
+def open_bench(instance: str, port: int, heap: str = "4g", pagecache: str = "6g") -> tuple[LocalNeo4j, Graph, int]:
+    """The bench Neo4j instance started (if needed), a graph on it, and how many parties it holds."""
+    server = LocalNeo4j(load_settings(local_heap=heap, local_pagecache=pagecache), instance=instance, port=port)
+    server.start()
+    graph = Graph(create_driver(load_settings(neo4j_uri=server.uri)), "neo4j")
+    [row] = graph.driver.execute_query("MATCH (p:Party) RETURN count(p) AS n").records
+    return server, graph, int(row["n"])
+
+
 def reset(graph: Graph) -> None:
     reset_graph(graph, batch=20_000)
     init_schema(graph)

@@ -25,14 +25,12 @@ import orjson
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.db import Graph, create_driver  # noqa: E402
 from app.engine.compute import compute_generation  # noqa: E402
 from app.engine.service import active_policies  # noqa: E402
-from app.neo4j_local import LocalNeo4j  # noqa: E402
 from app.refresh.config import RefreshConfig  # noqa: E402
 from app.refresh.run import refresh  # noqa: E402
 from app.settings import load_settings  # noqa: E402
-from bench.load_bench import OUT, registry  # noqa: E402
+from bench.load_bench import OUT, open_bench, registry  # noqa: E402
 
 AS_OF = date(2026, 11, 1)
 
@@ -78,16 +76,13 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=int(time.time()))
     args = parser.parse_args()
 
-    settings = load_settings(local_heap="4g", local_pagecache="6g")
-    server = LocalNeo4j(settings, instance=args.instance, port=args.port)
-    server.start()
-    driver = create_driver(load_settings(neo4j_uri=server.uri))
-    graph = Graph(driver, "neo4j")
-    [row] = driver.execute_query("MATCH (p:Party) RETURN count(p) AS n").records
-    if row["n"] < args.entities:
-        raise SystemExit(f"the bench instance holds {row['n']:,} parties: run bench/compute_bench.py first")
+    settings = load_settings()
+    _, graph, parties = open_bench(args.instance, args.port)
+    driver = graph.driver
+    if parties < args.entities:
+        raise SystemExit(f"the bench instance holds {parties:,} parties: run bench/compute_bench.py first")
     policies = list(active_policies(settings).values())
-    results: dict[str, Any] = {"entities": args.entities, "parties": row["n"], "policies": [p.id for p in policies]}
+    results: dict[str, Any] = {"entities": args.entities, "parties": parties, "policies": [p.id for p in policies]}
 
     full: dict[str, float] = {}
     for policy in policies:

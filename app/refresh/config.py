@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from app.config_files import describe, read_mapping
 from app.errors import OwnershipError
 from loaders.registry import KINDS
 
@@ -71,25 +71,12 @@ class RefreshConfig(BaseModel):
         return sources
 
 
-def _describe(error: ValidationError) -> str:
-    return "; ".join(f"key {'.'.join(str(p) for p in item['loc']) or '(top level)'}: {item['msg']}"
-                     for item in error.errors())
-
-
 def load_config(path: Path) -> RefreshConfig:
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise RefreshConfigError(f"{path}: cannot read ({error.strerror or error})") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        raise RefreshConfigError(f"{path}: not valid YAML{f' at line {mark.line + 1}' if mark else ''}") from None
-    if not isinstance(raw, dict):
-        raise RefreshConfigError(f"{path}: a sources file is a mapping of keys, not {type(raw).__name__}")
+    raw = read_mapping(path, RefreshConfigError, "a sources file")
     try:
         config = RefreshConfig.model_validate(raw)
     except ValidationError as error:
-        raise RefreshConfigError(f"{path}: {_describe(error)}") from None
+        raise RefreshConfigError(f"{path}: {describe(error)}") from None
     base = path.resolve().parent
     for source in config.sources:
         if not source.path.is_absolute():

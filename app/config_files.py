@@ -1,0 +1,31 @@
+"""Reading the project's YAML files (policies, refresh sources): errors name the file, line and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from app.errors import OwnershipError
+
+
+def read_mapping(path: Path, error: type[OwnershipError], what: str) -> dict[str, Any]:
+    """The YAML mapping in `path`; anything else raises `error` naming the file (and line)."""
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as failure:
+        raise error(f"{path}: cannot read ({failure.strerror or failure})") from None
+    except yaml.YAMLError as failure:
+        mark = getattr(failure, "problem_mark", None)
+        raise error(f"{path}: not valid YAML{f' at line {mark.line + 1}' if mark else ''}") from None
+    if not isinstance(raw, dict):
+        raise error(f"{path}: {what} is a mapping of keys, not {type(raw).__name__}")
+    return raw
+
+
+def describe(failure: ValidationError) -> str:
+    """Each problem as `key a.b.c: message`."""
+    return "; ".join(f"key {'.'.join(str(p) for p in item['loc']) or '(top level)'}: {item['msg']}"
+                     for item in failure.errors())
