@@ -10,6 +10,7 @@ import json
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -140,3 +141,37 @@ def test_policy_and_depth_pickers_and_errors(page: Page, base_url: str) -> None:
     ready(page, "#/entity/")
     assert page.locator("#graph").bounding_box()["width"] > 600  # type: ignore[index]
     shot(page, "04-laptop")
+
+
+def test_large_graphs_collapse_beyond_200_parties_with_a_visible_count(browser: Browser, settings: Settings,
+                                                                       tmp_path: Path) -> None:
+    """A holding with 350 subsidiaries: the page draws 200 parties and says how many it left out."""
+    from app.db import Graph, create_driver
+    from app.engine.compute import compute_generation
+    from app.engine.service import active_policies
+    from app.schema import reset_graph
+    from tests.loading import load
+
+    subsidiaries = "".join(f"S{i},Subsidiary {i} Ltd,GB\n" for i in range(350))
+    (tmp_path / "big-entities.csv").write_text("id,name,jurisdiction\nHUB,Hub Holdings Ltd,CN\n" + subsidiaries)
+    (tmp_path / "big-relationships.csv").write_text(
+        "id,owner,subject,share\n" + "".join(f"R{i},HUB,S{i},{51 + i % 40}\n" for i in range(350)))
+    driver = create_driver(settings)
+    graph = Graph(driver, settings.neo4j_database)
+    try:
+        reset_graph(graph)
+        load(graph, "csv", tmp_path / "big-entities.csv", tmp_path / "big-relationships.csv", tmp=tmp_path)
+        for policy in active_policies(settings).values():
+            compute_generation(graph, policy, date.today())
+        context = browser.new_context(viewport={"width": 1920, "height": 1080})
+        page = context.new_page()
+        with serve(settings) as url:
+            page.goto(url + "/#/entity/CSV%3AHUB?depth=1")
+            ready(page, "#/entity/")
+            assert cy(page, "state.cy.nodes().length") == 200
+            expect(page.locator("#graph-note")).to_contain_text("200 parties shown; 151 more not shown")
+            expect(page.locator("#verdict-badges")).to_contain_text("restricted-jurisdictions: RESTRICTED")
+            shot(page, "05-collapsed-hub")
+        context.close()
+    finally:
+        driver.close()

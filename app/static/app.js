@@ -171,7 +171,7 @@ async function renderGraph(entity, owners, subsidiaries, verdict) {
     const p = parties.get(id);
     const v = nodeVerdicts[id];
     const seed = v && v.reason && v.reason.startsWith("restricted origin") ? (p.jurisdiction in SEED_COLOURS ? p.jurisdiction : p.headquarters) : null;
-    elements.push({ data: { id, label: `${p.name || p.id}${p.jurisdiction ? ` (${p.jurisdiction})` : ""}`, verdict: (v && v.verdict) || "clear",
+    elements.push({ data: { id, level: p.level, label: `${p.name || p.id}${p.jurisdiction ? ` (${p.jurisdiction})` : ""}`, verdict: (v && v.verdict) || "clear",
       colour: (seed && SEED_COLOURS[seed]) || (id === entity.id ? "#ffffff" : "#eeeeee"), root: id === entity.id ? 1 : 0 } });
   }
   const seen = new Set();
@@ -184,10 +184,17 @@ async function renderGraph(entity, owners, subsidiaries, verdict) {
   }
   $("graph-note").textContent = `${shown.size} parties shown` + (hidden > 0 ? `; ${hidden} more not shown (collapsed beyond ${MAX_NODES}; lower the depth or open a party)` : "")
     + (owners.truncated || subsidiaries.truncated ? "; the tree was cut short by the depth or size limit" : "");
+  // A wide level (a holding with hundreds of subsidiaries) would be one endless row in a hierarchy:
+  // rings around the entity instead, one ring per level, owners and subsidiaries alike.
+  const perLevel = {};
+  for (const id of shown) perLevel[parties.get(id).level] = (perLevel[parties.get(id).level] || 0) + 1;
+  const wide = Math.max(...Object.values(perLevel)) > 25;
+  const layout = wide
+    ? { name: "concentric", concentric: (n) => 100 - Math.abs(n.data("level")), levelWidth: () => 1, minNodeSpacing: 12, animate: false, fit: true, padding: 30 }
+    : { name: "dagre", rankDir: "TB", nodeSep: 70, rankSep: 90, animate: false, fit: true, padding: 30 };
   if (state.cy) state.cy.destroy();
   state.cy = cytoscape({
-    container: $("graph"), elements, wheelSensitivity: 0.3, maxZoom: 1.25, minZoom: 0.05,
-    layout: { name: "dagre", rankDir: "TB", nodeSep: 70, rankSep: 90, animate: false, fit: true, padding: 30 },
+    container: $("graph"), elements, wheelSensitivity: 0.3, maxZoom: 1.25, minZoom: 0.05, layout,
     style: [
       { selector: "node", style: { label: "data(label)", "background-color": "data(colour)", "border-color": "#444", "border-width": 1,
         "text-wrap": "wrap", "text-max-width": 120, "font-size": 10, "text-valign": "bottom", "text-margin-y": 4, width: 26, height: 26 } },
