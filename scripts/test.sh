@@ -11,6 +11,9 @@ set +e
 pytest "$@"
 status=$?
 set -e
+if [ -d test-output/screenshots ]; then
+  echo "UI screenshots: $(pwd)/test-output/screenshots"
+fi
 if [ "$status" -eq 5 ]; then
   echo "error: pytest collected no tests" >&2
   exit 1
