@@ -30,6 +30,10 @@ class GenerationView:
         """Whether `current` would answer without reading Neo4j (callers on the event loop check first)."""
         return time.monotonic() - self._at <= self._ttl_s
 
+    def peek(self, policy_id: str) -> dict[str, Any] | None:
+        """What `current` last read, without reading Neo4j (for the event loop, after `fresh()`)."""
+        return self._current.get(policy_id)
+
     def current(self, policy_id: str) -> dict[str, Any] | None:
         if time.monotonic() - self._at > self._ttl_s:
             with self._lock:

@@ -15,6 +15,7 @@ from app.api.errors import ApiError, ErrorBody, ErrorDetail
 from app.api.verdicts import VerdictResponse, chosen_policy
 from app.engine.service import verdict_for
 from app.engine.verdicts import Change, UnknownEntity, resolve
+from app.policy import Policy
 from app.repository.screening import ScreenQuery, screen
 
 router = APIRouter(prefix="/v1", tags=["screening"], dependencies=[ReaderKey])
@@ -81,8 +82,12 @@ async def screen_route(request: Request, body: ScreenRequest) -> Any:
     svc = services(request)
     policy = chosen_policy(svc, body.policy, "body.policy")
     queries = [ScreenQuery(q.identifier, q.name, q.country, q.registration_number) for q in body.queries]
-    generation = svc.generations.current(policy.id)
-    return await run_in_threadpool(screen, svc.graph, policy, queries, body.limit, body.min_score, generation)
+    return await run_in_threadpool(_screen, svc, policy, queries, body.limit, body.min_score)
+
+
+def _screen(svc: Services, policy: Policy, queries: list[ScreenQuery], limit: int, min_score: float) -> dict[str, Any]:
+    # The generation this process announces (reading it may query Neo4j: off the event loop).
+    return screen(svc.graph, policy, queries, limit, min_score, svc.generations.current(policy.id))
 
 
 class StakeChange(BaseModel):

@@ -110,7 +110,7 @@ async def entity_verdict(request: Request, ref: RefPath, policy: PolicyQuery = N
     svc = services(request)
     chosen = chosen_policy(svc, policy)
     if as_of is None and svc.generations.fresh():  # the common case answers on the event loop, no thread hop
-        generation = svc.generations.current(chosen.id)
+        generation = svc.generations.peek(chosen.id)
         hit = svc.cache.get(generation["id"], _cache_key(chosen, ref)) if generation else None
         if hit is not None:
             return Response(hit, media_type="application/json")
