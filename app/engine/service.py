@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from app.db import Graph, native
+from app.db import Graph
 from app.engine.compute import generation_matches
 from app.engine.verdicts import (
     Change,
@@ -33,12 +33,6 @@ def pick_policy(settings: Settings, policy_id: str | None = None, policy_file: P
         raise PolicyError(f"no active policy {wanted!r} in {settings.policies_dir}; "
                           f"active: {', '.join(sorted(policies)) or 'none'}")
     return policies[wanted]
-
-
-def newer_than(generation: dict[str, Any], party: dict[str, Any]) -> bool:
-    first_seen = native(party.get("first_seen"))
-    started = native(generation.get("started_at"))
-    return first_seen is not None and started is not None and first_seen > started
 
 
 LOOK_UP: Any = object()  # verdict_for reads the current generation itself

@@ -57,6 +57,13 @@ def resolve(graph: Graph, ref: str) -> dict[str, Any]:
     return party
 
 
+def newer_than(generation: dict[str, Any], party: dict[str, Any]) -> bool:
+    """Whether the party first appeared after the generation started (the generation has no verdict on it)."""
+    first_seen = native(party.get("first_seen"))
+    started = native(generation.get("started_at"))
+    return first_seen is not None and started is not None and first_seen > started
+
+
 def current_generation(graph: Graph, policy_id: str) -> dict[str, Any] | None:
     rows = graph.read("engine/current_generation", policy_id=policy_id)
     return rows[0]["generation"] if rows else None
@@ -186,7 +193,7 @@ def reason(target: dict[str, Any], verdict: dict[str, Any], policy: Policy, evid
     return f"Restricted parties hold at most {share} of {name}, which does not pass the threshold ({limit})."
 
 
-def _clear(party_id: str) -> dict[str, Any]:
+def clear_verdict(party_id: str) -> dict[str, Any]:
     return {"party_id": party_id, "verdict": "clear", "share_min": 0.0, "share_min_exclusive": False,
             "share_max": 0.0, "share_max_exclusive": False, "lookthrough_min": 0.0, "lookthrough_max": 0.0}
 
@@ -203,10 +210,9 @@ def stored_verdict_by_ref(graph: Graph, policy: Policy, generation: dict[str, An
     row = rows[0]
     party = {k: v for k, v in row["party"].items() if v is not None}
     party["identifiers"] = sorted(row["identifiers"])
-    first_seen, started = native(party.get("first_seen")), native(generation.get("started_at"))
-    if first_seen is not None and started is not None and first_seen > started:
+    if newer_than(generation, party):
         return None
-    verdict = row["verdict"] or _clear(party["id"])
+    verdict = row["verdict"] or clear_verdict(party["id"])
 
     def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
         if ids == [party["id"]]:
@@ -228,11 +234,18 @@ def _result(party: dict[str, Any], policy: Policy, verdict: dict[str, Any], evid
         "data_as_of": _iso(generation.get("data_loaded_at")) if generation else None,
         "verdict": verdict["verdict"],
         "reason": reason(party, verdict, policy, evidence),
+        **share_fields(verdict),
+        "evidence": evidence,
+    }
+
+
+def share_fields(verdict: dict[str, Any]) -> dict[str, Any]:
+    """A stored-shape verdict's bounds as the API reports them."""
+    return {
         "restricted_share": {"min": verdict["share_min"], "min_exclusive": bool(verdict["share_min_exclusive"]),
                              "max": verdict["share_max"], "max_exclusive": bool(verdict["share_max_exclusive"])},
         "lookthrough_share": {"min": round(verdict.get("lookthrough_min") or 0.0, 6),
                               "max": round(verdict.get("lookthrough_max") or 0.0, 6)},
-        "evidence": evidence,
     }
 
 

@@ -28,6 +28,7 @@ from app.errors import OwnershipError
 from app.policy import Policy
 from app.refresh import changes
 from app.refresh.config import RefreshConfig, Source
+from app.repository.entities import iso
 from app.settings import Settings
 from loaders.pipeline import run_load
 from loaders.registry import expand_paths, get_loader
@@ -218,7 +219,7 @@ def runs(graph: Graph, skip: int = 0, limit: int = 50) -> list[dict[str, Any]]:
     for row in graph.read("refresh/refresh_runs", skip=skip, limit=limit):
         run = row["run"]
         detail = json.loads(run.pop("report_json", "{}") or "{}")
-        out.append({**{k: native(v).isoformat() if hasattr(native(v), "isoformat") else v for k, v in run.items()},
+        out.append({**iso(run),
                     "sources": detail.get("sources", []), "generations": detail.get("generations", {}),
                     "changes": detail.get("changes", {}), "checks": detail.get("checks", []),
                     "timings": detail.get("timings", {}), "outbox": detail.get("outbox", {})})

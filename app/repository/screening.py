@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from app.db import Graph, native
-from app.engine.service import newer_than, verdict_for
-from app.engine.verdicts import current_generation
+from app.db import Graph
+from app.engine.service import verdict_for
+from app.engine.verdicts import clear_verdict, current_generation, newer_than, share_fields
 from app.matching import Candidate, lucene_query, score
 from app.policy import Policy
 from app.repository.entities import iso
@@ -110,29 +110,19 @@ def _verdicts(graph: Graph, policy: Policy, generation: dict[str, Any] | None,
         for pid, party in parties.items():
             if pid in stored:
                 out[pid] = _brief_verdict(stored[pid], "stored")
-            elif newer_than(generation, {"first_seen": native(party.get("first_seen"))}):
+            elif newer_than(generation, party):
                 pending.append(pid)
             else:
-                out[pid] = _brief_verdict({"verdict": "clear"}, "stored")
+                out[pid] = _brief_verdict(clear_verdict(pid), "stored")
     for pid in pending:
-        full = verdict_for(graph, policy, pid)
+        full = verdict_for(graph, policy, pid, generation=generation)
         out[pid] = {"verdict": full["verdict"], "restricted_share": full["restricted_share"],
                     "lookthrough_share": full["lookthrough_share"], "mode": full["mode"], "reason": full["reason"]}
     return out
 
 
 def _brief_verdict(v: dict[str, Any], mode: str) -> dict[str, Any]:
-    return {
-        "verdict": v["verdict"],
-        "restricted_share": {"min": float(v.get("share_min") or 0.0),
-                             "min_exclusive": bool(v.get("share_min_exclusive")),
-                             "max": float(v.get("share_max") or 0.0),
-                             "max_exclusive": bool(v.get("share_max_exclusive"))},
-        "lookthrough_share": {"min": round(float(v.get("lookthrough_min") or 0.0), 6),
-                              "max": round(float(v.get("lookthrough_max") or 0.0), 6)},
-        "mode": mode,
-        "reason": _brief_reason(v),
-    }
+    return {"verdict": v["verdict"], **share_fields(v), "mode": mode, "reason": _brief_reason(v)}
 
 
 def _brief_reason(v: dict[str, Any]) -> str:

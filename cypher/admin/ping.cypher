@@ -1,3 +1,0 @@
-// Cheapest round trip through the query engine.
-// Parameters: none
-RETURN 1 AS ok
