@@ -29,6 +29,7 @@ log = logging.getLogger("app.engine")
 MAX_ROUNDS = 10_000
 REGION_MAX_FRACTION = 0.15  # above this share of the graph an incremental run computes everything
 REGION_FALLBACK_MIN_PARTIES = 50_000  # (on graphs this large or larger; smaller ones are cheap either way)
+VERDICT_BATCH = 20_000  # verdicts written (and working state wiped) per transaction
 REGION_SLICE = 50_000  # region parties per transaction in an incremental run's first round
 MAX_REGION_DEPTH = 100_000  # levels below the changed parties; a cycle stops adding parties, so this never binds
 LOOKTHROUGH_EPSILON = 1e-4  # fraction: changes below 0.01 percentage points stop spreading
@@ -191,19 +192,25 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
             "engine/seed_by_jurisdiction", run=run, jurisdictions=policy.restricted_jurisdictions, home=policy.home,
             persons_by_nationality=policy.persons_by_nationality))
         report.seeds = int(seeds[0]["seeds"])
+        frontier: set[str] = set(seeds[0]["frontier"])
         if policy.seed_entities:
             listed = step("seeds", lambda: graph.write("engine/seed_listed", run=run, keys=policy.seed_entities))
             found = {row["key"] for row in listed}
             report.missing_seed_keys = [k for k in policy.seed_entities if k not in found]
-            report.seeds += len({row["id"] for row in listed})
+            report.seeds += len({row["id"] for row in listed} - frontier)
+            frontier |= {row["id"] for row in listed}
         overrides = [{"key": o.entity, "verdict": o.verdict, "reason": o.reason}
                      for o in policy.active_overrides(as_of)]
         if overrides:
             pinned = step("overrides", lambda: graph.write("engine/apply_overrides", run=run, overrides=overrides))
             found = {row["key"] for row in pinned}
             report.missing_override_keys = [o["key"] for o in overrides if o["key"] not in found]
+            frontier |= {row["id"] for row in pinned}
+        lookthrough_boundary: list[str] = []
         if previous is not None:
-            step("region", lambda: graph.write("engine/region_boundary", run=run, previous=previous["id"]))
+            [boundary] = step("region", lambda: graph.write("engine/region_boundary", run=run,
+                                                            previous=previous["id"]))
+            lookthrough_boundary = list(boundary["lookthrough_frontier"])
         params = {
             "run": run, "as_of": as_of, "measures": list(policy.ownership_measures),
             "kinds": list(policy.control_kinds),
@@ -212,33 +219,38 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
         }
         full = policy.undisclosed_counts  # remainders can restrict entities no seed reaches
         for round_no in range(MAX_ROUNDS):
-            changed = 0
+            changed: set[str] = set()
+            holders = sorted(frontier)
             while True:  # one call, except an incremental run's round 0, which visits the region in slices
                 [row] = step("fixpoint", partial(graph.write, "engine/propagate", round=round_no, full=full,
-                                                 limit=REGION_SLICE, **params))
-                changed += int(row["changed"])
+                                                 frontier=holders, limit=REGION_SLICE, **params))
+                changed.update(row["changed"])
+                holders = []  # later slices visit region parties; the frontier's subjects were seen once
                 if not (region and round_no == 0) or int(row["fresh"]) == 0:
                     break
             full = False
+            frontier = changed
             report.rounds = round_no + 1
-            if changed == 0:
+            if not changed:
                 break
         else:
             raise OwnershipError(f"the fixed point did not settle in {MAX_ROUNDS} rounds")
-        step("lookthrough", lambda: graph.write("engine/lookthrough_init", run=run))
+        [initial] = step("lookthrough", lambda: graph.write("engine/lookthrough_init", run=run))
+        moved = sorted(set(initial["frontier"]) | set(lookthrough_boundary))
         report.lookthrough_converged = False
         for round_no in range(LOOKTHROUGH_MAX_ROUNDS):
-            [row] = step("lookthrough", partial(graph.write, "engine/lookthrough_round", run=run, round=round_no,
+            [row] = step("lookthrough", partial(graph.write, "engine/lookthrough_round", run=run, frontier=moved,
                                                 as_of=as_of, epsilon=LOOKTHROUGH_EPSILON, region=region))
             report.lookthrough_rounds = round_no + 1
-            if int(row["changed"]) == 0:
+            moved = list(row["changed"])
+            if not moved:
                 report.lookthrough_converged = True
                 break
-        step("verdicts", lambda: graph.run_auto_commit(
-            "engine/write_verdicts", run=run, generation=gen, K=K, hundred=HUNDRED, region=region))
-        if previous is not None:
+        if previous is not None:  # before the region's own verdicts, while its parties are still marked
             step("verdicts", lambda: graph.run_auto_commit(
                 "engine/copy_verdicts", previous=previous["id"], generation=gen, run=run))
+        step("verdicts", lambda: graph.drain("engine/write_verdicts", "written", VERDICT_BATCH, run=run,
+                                             generation=gen, K=K, hundred=HUNDRED, region=region))
         report.counts = {row["verdict"]: int(row["count"])
                          for row in graph.read("engine/generation_counts", generation=gen)}
         step("clear", lambda: clear_work(graph))

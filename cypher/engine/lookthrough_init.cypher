@@ -1,7 +1,8 @@
 // Look-through starts at the seeds: each holds itself wholly (fraction 1).
+// Returns their party ids, the first frontier of the look-through rounds.
 // Parameters: $run
 MATCH (p:Party)
 USING INDEX p:Party(w_run)
 WHERE p.w_run = $run AND p.w_seed IS NOT NULL
-SET p.w_lt_lo = 1.0, p.w_lt_hi = 1.0, p.w_lt_round = 0
-RETURN count(p) AS seeds
+SET p.w_lt_lo = 1.0, p.w_lt_hi = 1.0
+RETURN collect(p.id) AS frontier

@@ -1,13 +1,14 @@
 // One round of the look-through share: the economic share seeds hold through chains, the sum over
 // paths of the products of equity stakes (minimum and maximum stakes separately; an unknown stake is
-// 0 to 100%). Only subjects of holders that moved last round are recomputed; values are capped at 1
-// and changes below $epsilon stop the spread, so cycles converge. Declared indirect stakes summarise
-// chains and are left out. Informational: it never decides a verdict.
+// 0 to 100%). Only subjects of the holders that moved last round ($frontier, party ids) are
+// recomputed; values are capped at 1 and changes below $epsilon stop the spread, so cycles converge.
+// Declared indirect stakes summarise chains and are left out. Informational: it never decides a verdict.
 // An incremental run ($region) recomputes only its region, from the boundary's previous values.
-// Parameters: $run, $round, $as_of, $epsilon, $region
-MATCH (h:Party)
-USING INDEX h:Party(w_run)
-WHERE h.w_run = $run AND h.w_lt_round = $round
+// Returns the party ids of the parties that moved: the next round's frontier.
+// Parameters: $run, $frontier, $as_of, $epsilon, $region
+UNWIND $frontier AS holder
+MATCH (h:Party {id: holder})
+USING INDEX h:Party(id)
 MATCH (h)-[:OWNS]->(x:Party)
 WITH DISTINCT x
 WHERE x.w_seed IS NULL AND (NOT $region OR coalesce(x.w_region, false))
@@ -21,5 +22,5 @@ CALL (x) {
 WITH x, CASE WHEN lt_lo > 1.0 THEN 1.0 ELSE lt_lo END AS lt_lo, CASE WHEN lt_hi > 1.0 THEN 1.0 ELSE lt_hi END AS lt_hi
 WHERE lt_hi >= $epsilon
   AND (abs(lt_lo - coalesce(x.w_lt_lo, 0.0)) > $epsilon OR abs(lt_hi - coalesce(x.w_lt_hi, 0.0)) > $epsilon)
-SET x.w_run = $run, x.w_lt_lo = lt_lo, x.w_lt_hi = lt_hi, x.w_lt_round = $round + 1
-RETURN count(x) AS changed
+SET x.w_run = $run, x.w_lt_lo = lt_lo, x.w_lt_hi = lt_hi
+RETURN collect(x.id) AS changed

@@ -1,7 +1,10 @@
-// One round of the least fixed point. Candidates are the subjects of parties whose membership changed
-// in round $round (all entities too when $full, for undisclosed remainders). For each candidate the
-// restricted share is summed twice, over definitely restricted holders' minimum stakes (lower) and over
-// possibly restricted holders' maximum stakes (upper), per measure, and the largest measure counts.
+// One round of the least fixed point. Candidates are the subjects of the parties whose membership changed
+// in the previous round, $frontier (party ids; all entities too when $full, for undisclosed remainders).
+// The frontier travels as a parameter rather than as a round number stored on the parties: selecting it
+// from the parties would read every touched party each round and keep an index of rounds up to date.
+// For each candidate the restricted share is summed twice, over definitely restricted holders' minimum
+// stakes (lower) and over possibly restricted holders' maximum stakes (upper), per measure, and the
+// largest measure counts.
 // Shares are integers: percent x 10^6 x $K, plus (lower) or minus (upper) one per exclusive bound, so
 // sums stay exact and "more than 50%" compares correctly with 50. Several valid statements of one
 // holder's stake of one measure are one holding (largest minimum, largest maximum); declared indirect
@@ -14,22 +17,25 @@
 // $limit per call (marked w_started), and is called until it reports no fresh ones: one transaction for a
 // region of hundreds of thousands would exceed the transaction memory. Visiting in slices is sound because
 // membership only grows: a party whose holder changes after its visit is visited again in round 1.
-// Parameters: $run, $round, $full, $region, $limit, $as_of, $measures, $kinds, $threshold, $inclusive,
+// Returns the party ids of the parties whose membership changed: the next round's frontier.
+// Parameters: $run, $frontier, $round, $full, $region, $limit, $as_of, $measures, $kinds, $threshold, $inclusive,
 //   $undisclosed, $K, $hundred
 CALL () {
-  MATCH (h:Party)
-  USING INDEX h:Party(w_run)
-  WHERE h.w_run = $run AND h.w_round = $round
+  UNWIND $frontier AS holder
+  MATCH (h:Party {id: holder})
+  USING INDEX h:Party(id)
   MATCH (h)-[:OWNS|CONTROLS]->(x:Party)
   RETURN DISTINCT x
   UNION
+  UNWIND CASE WHEN $full AND NOT $region THEN [true] ELSE [] END AS wanted  // no scan unless wanted
   MATCH (x:Party)
-  WHERE $full AND NOT $region AND coalesce(x.kind, 'entity') = 'entity'
+  WHERE coalesce(x.kind, 'entity') = 'entity'
   RETURN x
   UNION
+  UNWIND CASE WHEN $region AND $round = 0 THEN [true] ELSE [] END AS wanted
   MATCH (x:Party)
   USING INDEX x:Party(w_run)
-  WHERE $region AND $round = 0 AND x.w_run = $run AND x.w_region AND x.w_started IS NULL
+  WHERE x.w_run = $run AND x.w_region AND x.w_started IS NULL
   RETURN x LIMIT $limit
 }
 WITH DISTINCT x
@@ -83,7 +89,6 @@ WITH x, fresh, lower, upper, remainder, control_lower, control_upper, was_lower,
      CASE WHEN pinned THEN was_upper ELSE was_upper OR upper_pass END AS now_upper
 SET x.w_run = $run, x.w_lower = now_lower, x.w_upper = now_upper,
     x.w_lo = lower, x.w_hi = upper, x.w_rem = remainder, x.w_cl = control_lower, x.w_cu = control_upper,
-    x.w_round = CASE WHEN now_lower <> was_lower OR now_upper <> was_upper THEN $round + 1 ELSE x.w_round END,
     x.w_started = CASE WHEN $region AND $round = 0 THEN true ELSE x.w_started END
-RETURN count(CASE WHEN now_lower <> was_lower OR now_upper <> was_upper THEN 1 END) AS changed,
+RETURN collect(CASE WHEN now_lower <> was_lower OR now_upper <> was_upper THEN x.id END) AS changed,
        count(x) AS candidates, count(CASE WHEN fresh THEN 1 END) AS fresh

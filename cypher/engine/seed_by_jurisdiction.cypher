@@ -1,8 +1,27 @@
 // Restricted origins by home: entities incorporated and/or headquartered in a restricted jurisdiction
 // (the policy's `home`), states and state bodies of one, and (when the policy says so) persons of a
-// restricted nationality. Each gets the reason it is a seed.
+// restricted nationality. Each gets the reason it is a seed. Candidates come from the jurisdiction,
+// headquarters and state indexes (a scan of every party took most of this step on large graphs); persons
+// are scanned only when the policy counts nationality. Returns the seeds' party ids: the first frontier
+// of the fixed point.
 // Parameters: $run, $jurisdictions, $home, $persons_by_nationality
-MATCH (p:Party)
+CALL () {
+  MATCH (p:Party)
+  WHERE p.jurisdiction IN $jurisdictions AND $home IN ['incorporation', 'either']
+  RETURN p
+  UNION
+  MATCH (p:Party)
+  WHERE p.headquarters IN $jurisdictions AND $home IN ['headquarters', 'either']
+  RETURN p
+  UNION
+  MATCH (p:Party)
+  WHERE p.state_of IN $jurisdictions
+  RETURN p
+  UNION
+  MATCH (p:Person)
+  WHERE $persons_by_nationality
+  RETURN p
+}
 WITH p, [reason IN [
     CASE WHEN p.kind = 'entity' AND $home IN ['incorporation', 'either'] AND p.jurisdiction IN $jurisdictions
          THEN 'incorporated in ' + p.jurisdiction END,
@@ -15,6 +34,6 @@ WITH p, [reason IN [
          THEN 'national of ' + [n IN p.nationalities WHERE n IN $jurisdictions][0] END
   ] WHERE reason IS NOT NULL] AS reasons
 WHERE size(reasons) > 0
-SET p.w_run = $run, p.w_round = 0, p.w_lower = true, p.w_upper = true,
+SET p.w_run = $run, p.w_lower = true, p.w_upper = true,
     p.w_seed = reduce(text = head(reasons), r IN tail(reasons) | text + '; ' + r)
-RETURN count(p) AS seeds
+RETURN count(p) AS seeds, collect(p.id) AS frontier
