@@ -219,19 +219,19 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
         }
         full = policy.undisclosed_counts  # remainders can restrict entities no seed reaches
         for round_no in range(MAX_ROUNDS):
-            changed: set[str] = set()
+            next_frontier: set[str] = set()
             holders = sorted(frontier)
             while True:  # one call, except an incremental run's round 0, which visits the region in slices
                 [row] = step("fixpoint", partial(graph.write, "engine/propagate", round=round_no, full=full,
                                                  frontier=holders, limit=REGION_SLICE, **params))
-                changed.update(row["changed"])
+                next_frontier.update(row["changed"])
                 holders = []  # later slices visit region parties; the frontier's subjects were seen once
                 if not (region and round_no == 0) or int(row["fresh"]) == 0:
                     break
             full = False
-            frontier = changed
+            frontier = next_frontier
             report.rounds = round_no + 1
-            if not changed:
+            if not frontier:
                 break
         else:
             raise OwnershipError(f"the fixed point did not settle in {MAX_ROUNDS} rounds")
