@@ -308,6 +308,30 @@ def rollback(policy: Annotated[str | None, typer.Option(help="Policy id (default
             out.print(f"{policy_id}: withdrew {result['withdrawn']}, republished {result['republished']}")
 
 
+@app.command("prune")
+@friendly_errors
+def prune(keep: Annotated[int | None, typer.Option(
+              min=2, help="Published generations kept per policy (default: OWNERSHIP_KEEP_GENERATIONS).")] = None,
+          as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Delete the verdicts of generations that can no longer be served (older than the newest kept per
+    policy, failed, abandoned, rolled back); their records and change logs stay. `refresh` does this after
+    each publication."""
+    from dataclasses import asdict
+
+    from app.engine.compute import prune_generations
+
+    s = settings()
+    with open_driver(s) as driver:
+        report = prune_generations(Graph(driver, s.neo4j_database), keep or s.keep_generations)
+    if as_json:
+        sys.stdout.write(json.dumps(asdict(report), indent=2) + "\n")
+        return
+    for g in report.generations:
+        out.print(f"pruned {g['id']} ({g['status']})", highlight=False)
+    out.print(f"{len(report.generations)} generations, {report.verdicts_deleted:,} verdicts deleted "
+              f"in {report.seconds:.1f} s")
+
+
 @app.command("runs")
 @friendly_errors
 def runs(limit: Annotated[int, typer.Option(min=1, max=500)] = 20,

@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     read_requires_key: bool = Field(default=False, description="Whether read routes need an API key too.")
     max_body_bytes: int = Field(default=2_000_000, ge=1_000, description="Largest request body accepted.")
     verdict_cache_size: int = Field(default=200_000, ge=0, description="Verdicts cached per process (0: off).")
+    keep_generations: int = Field(
+        default=3, ge=2, description="Published generations kept per policy with their verdicts (the newest "
+                                     "and the ones `ownership rollback` can go back to); older ones are pruned.")
     generation_poll_s: float = Field(
         default=1.0, ge=0, description="How long the API trusts its view of the published generation.")
 

@@ -3,7 +3,8 @@
 In one run: the Cypher engine's full generation on the loaded 1,000,000-entity registry (time, Neo4j
 resident memory), the independent reference implementation (tests/reference.py) on the same registry
 read from its file (time, and whether the verdict counts agree), on-demand verdicts for entities ten
-levels deep (p50/p99), then how the engine's time grows with 10,000 and 100,000 entities.
+levels deep on other dates (p50/p99, through the generation and by walking every ancestor), then how
+the engine's time grows with 10,000 and 100,000 entities.
 
     python bench/compute_bench.py            # after bench/load_bench.py loaded the big registry
 """
@@ -28,6 +29,8 @@ sys.path.insert(0, str(ROOT))
 from app.db import Graph, create_driver  # noqa: E402
 from app.engine.compute import compute_generation  # noqa: E402
 from app.engine.service import verdict_for  # noqa: E402
+from app.engine.shifted import affected_parties  # noqa: E402
+from app.engine.verdicts import current_generation, on_demand_verdict, resolve  # noqa: E402
 from app.neo4j_local import LocalNeo4j  # noqa: E402
 from app.policy import load_policy  # noqa: E402
 from app.schema import init_schema, reset_graph  # noqa: E402
@@ -99,21 +102,40 @@ def deep_entities(graph: Graph, count: int) -> list[str]:
     return [r["id"] for r in records]
 
 
-def on_demand(graph: Graph, ids: list[str]) -> dict[str, Any]:
+def _percentiles(times: list[float]) -> dict[str, float]:
+    times = sorted(times)
+    return {"p50_ms": round(statistics.median(times), 2),
+            "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))], 2)}
+
+
+def on_demand(graph: Graph, ids: list[str], other_day: date) -> dict[str, Any]:
+    """Verdicts for `other_day` (not the generation's date): through the generation where it still holds
+    (app/engine/shifted.py), and, as the baseline in the same run, by walking every ancestor."""
     policy = load_policy(POLICY)
-    other_day = date(2026, 10, 31)  # not the generation's date: always computed on demand
+    generation = current_generation(graph, policy.id)
+    t0 = time.perf_counter()
+    affected = affected_parties(graph, generation, other_day)
+    first_ms = round((time.perf_counter() - t0) * 1000, 1)
     for pid in ids[:10]:
         verdict_for(graph, policy, pid, other_day)
-    times, sizes = [], []
+    times, walked_times, kinds, sizes = [], [], Counter(), []
     for pid in ids:
         t0 = time.perf_counter()
         result = verdict_for(graph, policy, pid, other_day)
         times.append((time.perf_counter() - t0) * 1000)
-        sizes.append(result["evidence"]["subgraph"]["parties"])
-    times.sort()
-    return {"requests": len(times), "p50_ms": round(statistics.median(times), 2),
-            "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))], 2),
-            "median_subgraph_parties": statistics.median(sizes), "max_subgraph_parties": max(sizes)}
+        basis = result["evidence"].get("basis")
+        kinds["reused" if basis and basis["reused"] else "re-evaluated" if basis else "whole ancestry walked"] += 1
+        t0 = time.perf_counter()
+        walked = on_demand_verdict(graph, policy, resolve(graph, pid), other_day)
+        walked_times.append((time.perf_counter() - t0) * 1000)
+        sizes.append(walked["evidence"]["subgraph"]["parties"])
+        if walked["verdict"] != result["verdict"]:
+            raise SystemExit(f"{pid}: {result['verdict']} through the generation, {walked['verdict']} walked")
+    return {"date": other_day.isoformat(), "requests": len(times), **_percentiles(times), "how": dict(kinds),
+            "affected_parties": None if affected is None else len(affected.parties),
+            "affected_set_first_request_ms": first_ms,
+            "ancestry_walk": {**_percentiles(walked_times), "median_subgraph_parties": statistics.median(sizes),
+                              "max_subgraph_parties": max(sizes)}}
 
 
 def new_entities(graph: Graph, count: int) -> dict[str, Any]:
@@ -179,8 +201,11 @@ def main() -> None:
     print("on-demand verdicts, entities added after the generation:", results["on_demand_new_entities"],
           flush=True)
     ids = deep_entities(graph, args.deep)
-    results["on_demand_10_deep"] = on_demand(graph, ids)
-    print("on-demand verdicts, entities 10 levels deep:", results["on_demand_10_deep"], flush=True)
+    results["on_demand_10_deep"] = on_demand(graph, ids, date(2026, 10, 31))
+    print("on-demand verdicts, entities 10 levels deep, the day before:", results["on_demand_10_deep"], flush=True)
+    results["on_demand_10_deep_years_before"] = on_demand(graph, ids, date(2019, 6, 30))
+    print("on-demand verdicts, entities 10 levels deep, 2019-06-30 (71,680 interests ended since are valid again):", results["on_demand_10_deep_years_before"],
+          flush=True)
     if not args.skip_reference:
         t0 = time.perf_counter()
         nodes, edges = read_registry(registry(args.entities))

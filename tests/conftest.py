@@ -90,6 +90,16 @@ def settings(neo4j_server: Server) -> Settings:
     return neo4j_server.settings
 
 
+@pytest.fixture
+def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI pointed at the test server."""
+    from app.settings import get_settings
+
+    assert settings.neo4j_uri
+    monkeypatch.setenv("NEO4J_URI", settings.neo4j_uri)
+    get_settings.cache_clear()
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     return f"shared data: {SHARED_DATA} ({'present' if SHARED_DATA.is_dir() else 'absent'})"
 

@@ -9,16 +9,9 @@ from typer.testing import CliRunner
 
 from app.cli import app
 from app.db import Graph
-from app.settings import Settings, get_settings
+from app.settings import get_settings
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def cli_env(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert settings.neo4j_uri
-    monkeypatch.setenv("NEO4J_URI", settings.neo4j_uri)
-    get_settings.cache_clear()
 
 
 def test_db_init_stats_reset(cli_env: None, graph: Graph) -> None:

@@ -94,6 +94,36 @@ def graph_lock(graph: Graph, name: str, ttl: timedelta = timedelta(hours=2)) -> 
         graph.write("engine/lock_release", name=name, owner=owner)
 
 
+@dataclass
+class PruneReport:
+    generations: list[dict[str, str]] = field(default_factory=list)  # id, policy, status before pruning
+    verdicts_deleted: int = 0
+    seconds: float = 0.0
+
+
+def prune_generations(graph: Graph, keep: int, batch: int = 20_000) -> PruneReport:
+    """Deletes the verdicts of generations nobody can be served any more: per policy, published ones older
+    than the newest `keep` (rollback needs the previous one, so at least 2 are kept), and failed, abandoned
+    and rolled-back ones. Their records and change logs stay. Holds the compute lock, so no generation is
+    written meanwhile; generations are taken out of service first, so a killed run never leaves one with
+    verdicts missing that could be served or republished."""
+    if keep < 2:
+        raise OwnershipError(f"keep must be at least 2 (the published generation and one to roll back to), not {keep}")
+    started = time.perf_counter()
+    report = PruneReport()
+    with graph_lock(graph, "compute"):
+        rows = graph.read("engine/prunable_generations", keep=keep)
+        report.generations = [{"id": r["id"], "policy": r["policy"], "status": r["status"]} for r in rows]
+        if rows:
+            graph.write("engine/mark_pruning", ids=[r["id"] for r in rows], now=datetime.now(UTC))
+        for r in rows:
+            deleted = graph.drain("engine/delete_verdicts", "deleted", batch, generation=r["id"])
+            graph.write("engine/mark_pruned", id=r["id"], now=datetime.now(UTC), deleted=deleted)
+            report.verdicts_deleted += deleted
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
 def clear_work(graph: Graph, batch: int = 50_000) -> int:
     return graph.drain("engine/clear_work", "cleared", batch)
 

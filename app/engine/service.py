@@ -8,8 +8,10 @@ from typing import Any
 
 from app.db import Graph
 from app.engine.compute import generation_matches
+from app.engine.shifted import shifted_verdict
 from app.engine.verdicts import (
     Change,
+    NewerParty,
     current_generation,
     from_generation_verdict,
     on_demand_verdict,
@@ -47,11 +49,16 @@ def verdict_for(graph: Graph, policy: Policy, ref: str, as_of: date | None = Non
     applies = not changes and generation is not None and generation_matches(generation, policy, as_of)
     if applies and generation is not None:
         stored = stored_verdict_by_ref(graph, policy, generation, ref)
-        if stored is not None:
+        if not isinstance(stored, NewerParty):
             return stored
-    party = resolve(graph, ref)
-    if applies and generation is not None:  # the party is newer than the generation
-        quick = from_generation_verdict(graph, policy, generation, party)
+        # the generation has no verdict on this party: judge it against its holders' verdicts in the generation
+        quick = from_generation_verdict(graph, policy, generation, stored.party, stored.holders)
         if quick is not None:
             return quick
+        return on_demand_verdict(graph, policy, stored.party, as_of or datetime.now(UTC).date())
+    elif not changes and as_of is not None and generation is not None and generation_matches(generation, policy, None):
+        shifted = shifted_verdict(graph, policy, generation, ref, as_of)
+        if shifted is not None:
+            return shifted
+    party = resolve(graph, ref)
     return on_demand_verdict(graph, policy, party, as_of or datetime.now(UTC).date(), changes)

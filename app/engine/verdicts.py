@@ -198,11 +198,19 @@ def clear_verdict(party_id: str) -> dict[str, Any]:
             "share_max": 0.0, "share_max_exclusive": False, "lookthrough_min": 0.0, "lookthrough_max": 0.0}
 
 
-def stored_verdict_by_ref(graph: Graph, policy: Policy, generation: dict[str, Any], ref: str) -> dict[str, Any] | None:
-    """The stored verdict in one round trip for most parties (more only to follow a restricted chain).
+@dataclass
+class NewerParty:
+    """A party the generation has no verdict on (it appeared later), with the interests held in it on the
+    generation's date and each holder's verdict in the generation, as read in the same round trip."""
 
-    None when the party is newer than the generation: the generation has no verdict for it.
-    """
+    party: dict[str, Any]
+    holders: list[dict[str, Any]]
+
+
+def stored_verdict_by_ref(graph: Graph, policy: Policy, generation: dict[str, Any],
+                          ref: str) -> dict[str, Any] | NewerParty:
+    """The stored verdict in one round trip for most parties (more only to follow a restricted chain);
+    a `NewerParty` when the party appeared after the generation started."""
     as_of = generation["as_of"]
     rows = graph.read("engine/stored_bundle", ref=ref, generation=generation["id"], as_of=as_of)
     if not rows:
@@ -211,7 +219,7 @@ def stored_verdict_by_ref(graph: Graph, policy: Policy, generation: dict[str, An
     party = {k: v for k, v in row["party"].items() if v is not None}
     party["identifiers"] = sorted(row["identifiers"])
     if newer_than(generation, party):
-        return None
+        return NewerParty(party, list(row["holders"]))
     verdict = row["verdict"] or clear_verdict(party["id"])
 
     def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
@@ -260,16 +268,18 @@ def _stored_shape(party_id: str, outcome: Outcome) -> dict[str, Any]:
             "undisclosed_max": outcome.undisclosed_max}
 
 
-def from_generation_verdict(graph: Graph, policy: Policy, generation: dict[str, Any],
-                            party: dict[str, Any]) -> dict[str, Any] | None:
+def from_generation_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], party: dict[str, Any],
+                            holders: list[dict[str, Any]] | None = None) -> dict[str, Any] | None:
     """A party newer than the generation, judged against the generation's verdicts of its holders.
 
     Exact when every holder was part of the generation (their memberships are the generation's); returns
-    None otherwise, and the caller evaluates the whole ancestor subgraph instead.
+    None otherwise, and the caller evaluates the whole ancestor subgraph instead. `holders`: the interests
+    held in the party on the generation's date, when the caller has read them already.
     """
     as_of = native(generation["as_of"])
     started = native(generation.get("started_at"))
-    rows = graph.read("engine/holders_evidence", generation=generation["id"], ids=[party["id"]], as_of=as_of)
+    rows = holders if holders is not None else graph.read("engine/holders_evidence", generation=generation["id"],
+                                                            ids=[party["id"]], as_of=as_of)
     if any(native(r.get("holder_first_seen")) is None or native(r["holder_first_seen"]) > started for r in rows):
         return None
     node = Node(party["id"], party.get("kind"), party.get("entity_type"), party.get("jurisdiction"),

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from app.db import Graph, native
-from app.engine.compute import compute_generation, generation_matches, graph_lock
+from app.engine.compute import LockBusy, compute_generation, generation_matches, graph_lock, prune_generations
 from app.errors import OwnershipError
 from app.policy import Policy
 from app.refresh import changes
@@ -52,6 +52,7 @@ class RefreshReport:
     checks: list[dict[str, Any]] = field(default_factory=list)
     outbox: dict[str, int] = field(default_factory=dict)
     abandoned_generations: int = 0
+    pruned: dict[str, Any] = field(default_factory=dict)  # generations whose verdicts were deleted afterwards
     timings: dict[str, float] = field(default_factory=dict)
     error: str | None = None
 
@@ -147,6 +148,12 @@ def _run(graph: Graph, settings: Settings, config: RefreshConfig, policies: list
         raise OwnershipError(f"publication incomplete: {row['published']} of {list(report.generations.values())}")
     report.status = "published"
     report.outbox = timed("outbox", lambda: changes.catch_up(graph, config.changes_dir, config.webhook))
+    try:  # housekeeping after publication: a failure here never fails the refresh, the next run prunes
+        pruned = timed("prune", lambda: prune_generations(graph, settings.keep_generations))
+        report.pruned = {"generations": len(pruned.generations), "verdicts": pruned.verdicts_deleted}
+    except (LockBusy, OwnershipError) as error:
+        log.warning("pruning old generations skipped: %s", error)
+        report.pruned = {"skipped": str(error)}
 
 
 def _prefixed(say: Callable[[str], None], prefix: str, message: str) -> None:

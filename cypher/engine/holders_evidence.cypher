@@ -9,7 +9,9 @@ OPTIONAL MATCH (v:Verdict {generation: $generation, party_id: h.id})
 USING INDEX v:Verdict(generation, party_id)
 RETURN id AS subject_id, h.id AS holder_id, h.name AS holder_name, h.kind AS holder_kind,
        h.first_seen AS holder_first_seen,
-       h.jurisdiction AS holder_jurisdiction, h.headquarters AS holder_headquarters, type(r) AS relation,
+       h.jurisdiction AS holder_jurisdiction, h.headquarters AS holder_headquarters,
+       h.entity_type AS holder_entity_type, h.state_of AS holder_state_of, h.nationalities AS holder_nationalities,
+       type(r) AS relation,
        r {.*} AS interest, v {.verdict, .seed, .seed_reason, .pinned, .pin_reason, .share_min, .share_max, .lookthrough_min,
           .lookthrough_max}
          AS holder_verdict

@@ -4,7 +4,8 @@
 // recomputed; values are capped at 1 and changes below $epsilon stop the spread, so cycles converge.
 // Declared indirect stakes summarise chains and are left out. Informational: it never decides a verdict.
 // An incremental run ($region) recomputes only its region, from the boundary's previous values.
-// Returns the party ids of the parties that moved: the next round's frontier.
+// Holders are reached from the subject only (the coalesce keeps the planner off the w_run index, see
+// propagate.cypher). Returns the party ids of the parties that moved: the next round's frontier.
 // Parameters: $run, $frontier, $as_of, $epsilon, $region
 UNWIND $frontier AS holder
 MATCH (h:Party {id: holder})
@@ -14,7 +15,7 @@ WITH DISTINCT x
 WHERE x.w_seed IS NULL AND (NOT $region OR coalesce(x.w_region, false))
 CALL (x) {
   MATCH (x)<-[r:OWNS]-(h:Party)
-  WHERE r.measure = 'equity' AND r.direct <> 'indirect' AND h.w_run = $run AND h.w_lt_hi IS NOT NULL
+  WHERE r.measure = 'equity' AND r.direct <> 'indirect' AND coalesce(h.w_run = $run AND h.w_lt_hi IS NOT NULL, false)
     AND (r.start_date IS NULL OR r.start_date <= $as_of) AND (r.end_date IS NULL OR r.end_date >= $as_of)
   WITH h, max(coalesce(r.share_min, 0.0)) / 100.0 AS lo, max(coalesce(r.share_max, 100.0)) / 100.0 AS hi
   RETURN sum(lo * h.w_lt_lo) AS lt_lo, sum(hi * h.w_lt_hi) AS lt_hi

@@ -17,6 +17,9 @@
 // $limit per call (marked w_started), and is called until it reports no fresh ones: one transaction for a
 // region of hundreds of thousands would exceed the transaction memory. Visiting in slices is sound because
 // membership only grows: a party whose holder changes after its visit is visited again in round 1.
+// Holders are only ever reached from the candidate: their working-state tests are wrapped in coalesce so
+// the planner cannot start from the w_run index instead (after a wipe its statistics can make a seek of
+// every touched party per candidate look cheap, and a round then ran for minutes instead of seconds).
 // Returns the party ids of the parties whose membership changed: the next round's frontier.
 // Parameters: $run, $frontier, $round, $full, $region, $limit, $as_of, $measures, $kinds, $threshold, $inclusive,
 //   $undisclosed, $K, $hundred
@@ -66,7 +69,7 @@ CALL (x) {
 }
 CALL (x) {
   MATCH (x)<-[c:CONTROLS]-(h:Party)
-  WHERE c.kind IN $kinds AND h.w_run = $run AND h.w_upper
+  WHERE c.kind IN $kinds AND coalesce(h.w_run = $run AND h.w_upper, false)
     AND (c.start_date IS NULL OR c.start_date <= $as_of) AND (c.end_date IS NULL OR c.end_date >= $as_of)
   RETURN max(CASE WHEN h.w_lower THEN 1 ELSE 0 END) = 1 AS control_lower, count(c) > 0 AS control_upper
 }

@@ -6,20 +6,23 @@
 // of the fixed point.
 // Parameters: $run, $jurisdictions, $home, $persons_by_nationality
 CALL () {
+  UNWIND CASE WHEN $home IN ['incorporation', 'either'] THEN [true] ELSE [] END AS wanted
   MATCH (p:Party)
-  WHERE p.jurisdiction IN $jurisdictions AND $home IN ['incorporation', 'either']
+  WHERE p.jurisdiction IN $jurisdictions
   RETURN p
   UNION
+  UNWIND CASE WHEN $home IN ['headquarters', 'either'] THEN [true] ELSE [] END AS wanted
   MATCH (p:Party)
-  WHERE p.headquarters IN $jurisdictions AND $home IN ['headquarters', 'either']
+  WHERE p.headquarters IN $jurisdictions
   RETURN p
   UNION
   MATCH (p:Party)
   WHERE p.state_of IN $jurisdictions
   RETURN p
   UNION
-  MATCH (p:Person)
-  WHERE $persons_by_nationality
+  UNWIND CASE WHEN $persons_by_nationality THEN [true] ELSE [] END AS wanted  // no scan unless wanted
+  MATCH (p:Party)
+  WHERE p.kind = 'person'
   RETURN p
 }
 WITH p, [reason IN [

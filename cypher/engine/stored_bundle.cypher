@@ -17,7 +17,8 @@ CALL (p) {
   RETURN collect(CASE WHEN r IS NULL THEN null ELSE {
            subject_id: p.id, holder_id: h.id, holder_name: h.name, holder_kind: h.kind,
            holder_first_seen: h.first_seen, holder_jurisdiction: h.jurisdiction,
-           holder_headquarters: h.headquarters, relation: type(r), interest: r {.*},
+           holder_headquarters: h.headquarters, holder_entity_type: h.entity_type, holder_state_of: h.state_of,
+           holder_nationalities: h.nationalities, relation: type(r), interest: r {.*},
            holder_verdict: hv {.verdict, .seed, .seed_reason, .pinned, .pin_reason, .share_min, .share_max,
                                .lookthrough_min, .lookthrough_max}} END) AS holders
 }

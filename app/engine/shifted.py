@@ -1,0 +1,224 @@
+"""On-demand verdicts for another as-of date that reuse the published generation wherever it still holds.
+
+A verdict depends only on the interests held in the party and in its ancestors, on their properties and
+on the policy's overrides. Between the generation's date and the asked date, only the subjects of
+interests that start or end in between change, plus whatever the data changed since the generation
+started; every party below none of them (the `affected` set is everything below them) has exactly the
+generation's verdict on the asked date. A party below one of them is evaluated from the affected part of
+its ancestors only, with the generation's verdicts of the unaffected holders around it fixed as the
+boundary (their verdicts hold, by the same argument). Both are exact; the full ancestor walk is the
+fallback when the affected set is too broad to be worth keeping.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from app.db import Graph, native
+from app.engine.evaluate import Edge, Node, analyse, lookthrough
+from app.engine.verdicts import (
+    SUBGRAPH_LIMIT,
+    UnknownEntity,
+    _edge,
+    _iso,
+    _pins,
+    _result,
+    _seed_keys,
+    _stored_shape,
+    build_evidence,
+    clear_verdict,
+    newer_than,
+)
+from app.policy import Policy
+
+AFFECTED_LIMIT = 200_000  # above this many parties, asking about that date walks each party's ancestors
+AFFECTED_CACHE_SIZE = 16
+
+
+@dataclass(frozen=True)
+class Affected:
+    parties: frozenset[str]
+    changed: int  # parties whose own interests or data changed (the rest lies below them)
+
+
+class _AffectedCache:
+    """Affected sets by generation, date and the exact set of changed parties (None: too broad)."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple[str, date, frozenset[str]], Affected | None] = OrderedDict()
+
+    def get(self, key: tuple[str, date, frozenset[str]]) -> tuple[bool, Affected | None]:
+        with self._lock:
+            if key not in self._items:
+                return False, None
+            self._items.move_to_end(key)
+            return True, self._items[key]
+
+    def put(self, key: tuple[str, date, frozenset[str]], value: Affected | None) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+_AFFECTED = _AffectedCache(AFFECTED_CACHE_SIZE)
+
+
+def affected_parties(graph: Graph, generation: dict[str, Any], as_of: date) -> Affected | None:
+    """Every party whose verdict on `as_of` may differ from the generation's; None when over the limit.
+
+    The changed parties are read on every call (two index range reads), so an answer never outlives the
+    data it was computed from; what lies below them is kept per exact set of changed parties."""
+    generation_date = native(generation["as_of"])
+    earlier, later = sorted((generation_date, as_of))
+    [row] = graph.read("engine/changed_between", since=generation["started_at"], dated=earlier != later,
+                       **{"from": earlier, "to": later})
+    changed = frozenset(row["ids"])
+    key = (str(generation["id"]), as_of, changed)
+    found, cached = _AFFECTED.get(key)
+    if found:
+        return cached
+    seen = set(changed)
+    frontier = sorted(changed)
+    result: Affected | None = None
+    while frontier:
+        [below] = graph.read("engine/subjects_of", ids=frontier)
+        fresh = set(below["ids"]) - seen
+        seen |= fresh
+        if len(seen) > AFFECTED_LIMIT:
+            break
+        frontier = sorted(fresh)
+    else:
+        result = Affected(frozenset(seen), len(changed))
+    _AFFECTED.put(key, result)
+    return result
+
+
+def _holder_node(row: dict[str, Any]) -> Node:
+    return Node(row["holder_id"], row.get("holder_kind"), row.get("holder_entity_type"),
+                row.get("holder_jurisdiction"), row.get("holder_headquarters"), row.get("holder_state_of"),
+                tuple(row.get("holder_nationalities") or ()))
+
+
+def shifted_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], ref: str,
+                    as_of: date) -> dict[str, Any] | None:
+    """The verdict on `as_of` from the generation (see the module); None when the caller should walk the
+    party's whole ancestor subgraph instead (overrides differ between the dates, or too much changed)."""
+    generation_date = native(generation["as_of"])
+    if policy.active_overrides(generation_date) != policy.active_overrides(as_of):
+        return None
+    affected = affected_parties(graph, generation, as_of)
+    if affected is None:
+        return None
+    rows = graph.read("engine/stored_bundle", ref=ref, generation=generation["id"], as_of=as_of)
+    if not rows:
+        raise UnknownEntity(ref)
+    bundle = rows[0]
+    party = {k: v for k, v in bundle["party"].items() if v is not None}
+    party["identifiers"] = sorted(bundle["identifiers"])
+    target = party["id"]
+    basis = {"generation": generation["id"], "generation_as_of": _iso(generation["as_of"]),
+             "changed_parties": affected.changed, "affected_parties": len(affected.parties)}
+    if target not in affected.parties and not newer_than(generation, party):
+        verdict = bundle["verdict"] or clear_verdict(target)
+
+        def stored_rows(ids: list[str]) -> list[dict[str, Any]]:
+            if ids == [target]:
+                return list(bundle["holders"])
+            return graph.read("engine/holders_evidence", generation=generation["id"], ids=ids, as_of=as_of)
+
+        evidence = build_evidence(policy, party, verdict, stored_rows)
+        evidence["basis"] = {**basis, "reused": True, "why": "no interest held in this party or above it starts, "
+                                                             "ends or changed between the two dates"}
+        return _result(party, policy, verdict, evidence, mode="on_demand", generation=generation,
+                       as_of=as_of.isoformat())
+    return _evaluate_affected(graph, policy, generation, party, bundle, affected, as_of, basis)
+
+
+def _evaluate_affected(graph: Graph, policy: Policy, generation: dict[str, Any], party: dict[str, Any],
+                       bundle: dict[str, Any], affected: Affected, as_of: date,
+                       basis: dict[str, Any]) -> dict[str, Any] | None:
+    """The affected part of the party's ancestors evaluated afresh, unaffected holders fixed at the
+    generation's verdicts and look-through shares."""
+    target = party["id"]
+    nodes = {target: Node(target, party.get("kind"), party.get("entity_type"), party.get("jurisdiction"),
+                          party.get("headquarters"), party.get("state_of"), tuple(party.get("nationalities") or ()),
+                          tuple(party.get("identifiers") or ()))}
+    open_ids = [target]
+    rows_by_subject: dict[str, list[dict[str, Any]]] = {target: list(bundle["holders"])}
+    pins: dict[str, tuple[str, str]] = {}
+    fixed: dict[str, tuple[float, float]] = {}
+    level = [target]
+    while level:
+        upper_level: list[str] = []
+        for subject in level:
+            for row in rows_by_subject.get(subject, []):
+                holder = row["holder_id"]
+                if holder in nodes:
+                    continue
+                if holder in affected.parties:
+                    nodes[holder] = _holder_node(row)
+                    upper_level.append(holder)
+                else:
+                    stored = row.get("holder_verdict") or {}
+                    nodes[holder] = Node(holder)
+                    pins[holder] = (stored.get("verdict") or "clear", "verdict in the published generation")
+                    fixed[holder] = (float(stored.get("lookthrough_min") or 0.0) / 100.0,
+                                     float(stored.get("lookthrough_max") or 0.0) / 100.0)
+        if len(nodes) > SUBGRAPH_LIMIT:
+            return None
+        if upper_level:
+            for row in graph.read("engine/holders_evidence", generation=generation["id"], ids=upper_level,
+                                  as_of=as_of):
+                rows_by_subject.setdefault(row["subject_id"], []).append(row)
+            open_ids.extend(upper_level)
+        level = upper_level
+    if policy.seed_entities:
+        keyed = _seed_keys(graph, policy, open_ids)
+        for pid in open_ids:
+            n = nodes[pid]
+            nodes[pid] = Node(n.id, n.kind, n.entity_type, n.jurisdiction, n.headquarters, n.state_of,
+                              n.nationalities, tuple(keyed.get(pid, ())))
+    pins.update(_pins(graph, policy, as_of, open_ids))
+    edges: list[Edge] = [_edge(row["holder_id"], subject, row["relation"], row["interest"])
+                         for subject in open_ids for row in rows_by_subject.get(subject, [])]
+    analysis = analyse(target, nodes, edges, policy, as_of, pins)
+    outcome = analysis.outcome
+    verdict = _stored_shape(target, outcome)
+    if not outcome.seed_reason:
+        low, high = lookthrough(nodes, edges, list(analysis.seeds), as_of, fixed=fixed).get(target, (0.0, 0.0))
+        verdict.update(lookthrough_min=low * 100.0, lookthrough_max=high * 100.0)
+
+    def membership(pid: str, stored: dict[str, Any] | None) -> dict[str, Any] | None:
+        if pid not in open_ids:
+            return stored
+        if pid in pins:
+            status = pins[pid][0]
+        elif pid in analysis.seeds or pid in analysis.lower:
+            status = "restricted"
+        else:
+            status = "review" if pid in analysis.upper else "clear"
+        return {"verdict": status, "seed_reason": analysis.seeds.get(pid), "pinned": pid in pins}
+
+    def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
+        missing = [i for i in ids if i not in rows_by_subject]
+        fetched = graph.read("engine/holders_evidence", generation=generation["id"], ids=missing,
+                             as_of=as_of) if missing else []
+        known = [row for i in ids for row in rows_by_subject.get(i, [])]
+        return [{**row, "holder_verdict": membership(row["holder_id"], row.get("holder_verdict"))}
+                for row in known] + fetched
+
+    evidence = build_evidence(policy, party, verdict, holder_rows)
+    evidence["subgraph"] = {"parties": len(open_ids), "boundary": len(fixed), "interests": len(edges),
+                            "truncated": False}
+    evidence["basis"] = {**basis, "reused": False,
+                         "why": "interests above this party start, end or changed between the two dates: the "
+                                "affected parties above it were evaluated, the others kept their verdicts"}
+    return _result(party, policy, verdict, evidence, mode="on_demand", generation=generation,
+                   as_of=as_of.isoformat())

@@ -1,0 +1,6 @@
+// The parties directly below the given ones: the subjects of their ownership and control interests.
+// Parameters: $ids
+UNWIND $ids AS id
+MATCH (p:Party {id: id})-[:OWNS|CONTROLS]->(s:Party)
+USING INDEX p:Party(id)
+RETURN collect(DISTINCT s.id) AS ids

@@ -1,0 +1,91 @@
+"""Verdicts for another as-of date that reuse the published generation equal a walk of every ancestor.
+
+Random graphs with dated interests, cycles and control; a generation on one date; then each party asked
+about on other dates, after (sometimes) a late interest loaded after the generation started. The reused or
+partly re-evaluated verdict must equal the on-demand evaluation of the whole ancestor subgraph.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from app.db import Graph
+from app.engine.compute import compute_generation
+from app.engine.service import verdict_for
+from app.engine.shifted import shifted_verdict
+from app.engine.verdicts import current_generation, on_demand_verdict, resolve
+from app.schema import reset_graph
+from tests.engine_helpers import policy, write_graph
+from tests.reference import REdge, RNode
+from tests.test_engine_reference import graphs
+
+GENERATION_DATE = date(2025, 6, 30)
+OTHER_DATES = [date(2019, 6, 1), date(2020, 1, 1), date(2025, 12, 31), date(2026, 6, 1)]
+
+
+def _summary(result: dict[str, Any]) -> tuple[Any, ...]:
+    share = result["restricted_share"]
+    return (result["verdict"], round(share["min"], 6), share["min_exclusive"], round(share["max"], 6),
+            share["max_exclusive"])
+
+
+def _add_late_interest(graph: Graph, holder: str, subject: str, share: float) -> None:
+    graph.driver.execute_query(
+        """MATCH (h:Party {id: $holder}), (s:Party {id: $subject})
+           CREATE (h)-[:OWNS {measure: 'equity', share_min: $share, share_max: $share, direct: 'direct',
+                              record: 'test:late', statement_id: 'stmt-late', source: 'test',
+                              loaded_at: datetime()}]->(s)
+           SET s.last_seen = datetime()""",
+        holder=holder, subject=subject, share=share, database_=graph.database)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          derandomize=True)
+@given(case=graphs(), late=st.one_of(st.none(), st.tuples(st.integers(0, 6), st.integers(0, 6),
+                                                           st.sampled_from([30.0, 51.0, 100.0]))))
+def test_shifted_verdicts_equal_full_ancestor_evaluation(
+        graph: Graph, case: tuple[list[RNode], list[REdge], dict[str, Any]],
+        late: tuple[int, int, float] | None) -> None:
+    nodes, edges, pol_fields = case
+    reset_graph(graph)
+    write_graph(graph, nodes, edges)
+    pol = policy(**pol_fields)
+    compute_generation(graph, pol, GENERATION_DATE)
+    generation = current_generation(graph, pol.id)
+    assert generation is not None
+    if late is not None and max(late[0], late[1]) < len(nodes):
+        _add_late_interest(graph, f"n{late[0]}", f"n{late[1]}", late[2])
+    for as_of in OTHER_DATES:
+        for node in nodes:
+            shifted = shifted_verdict(graph, pol, generation, node.id, as_of)
+            assert shifted is not None
+            full = on_demand_verdict(graph, pol, resolve(graph, node.id), as_of)
+            context = (node.id, as_of, shifted["evidence"].get("basis"))
+            event("reused" if shifted["evidence"]["basis"]["reused"] else "re-evaluated")
+            assert _summary(shifted) == _summary(full), context
+            for bound in ("min", "max"):
+                assert shifted["lookthrough_share"][bound] == pytest.approx(full["lookthrough_share"][bound],
+                                                                           abs=0.05), context
+
+
+def test_other_date_reuses_the_generation_below_nothing_that_changed(graph: Graph) -> None:
+    """A chain RU seed -> A -> B, and an unrelated C whose holder's stake ends in 2025: asking about 2026
+    reuses the generation for B (nothing above it changes) and re-evaluates C."""
+    write_graph(graph, [RNode("ru", "entity", jurisdiction="RU"), RNode("a", "entity", jurisdiction="GB"),
+                        RNode("b", "entity", jurisdiction="GB"), RNode("c", "entity", jurisdiction="GB")],
+                [REdge("ru", "a", "OWNS", "equity", 60.0, 60.0), REdge("a", "b", "OWNS", "equity", 60.0, 60.0),
+                 REdge("ru", "c", "OWNS", "equity", 70.0, 70.0, end=date(2025, 9, 30))])
+    pol = policy()
+    compute_generation(graph, pol, GENERATION_DATE)
+    later = date(2026, 1, 1)
+    b = verdict_for(graph, pol, "b", later)
+    assert b["verdict"] == "restricted" and b["mode"] == "on_demand"
+    assert b["evidence"]["basis"]["reused"] is True and b["as_of"] == later.isoformat()
+    c = verdict_for(graph, pol, "c", later)
+    assert c["verdict"] == "clear" and c["evidence"]["basis"]["reused"] is False
+    assert verdict_for(graph, pol, "c", GENERATION_DATE)["verdict"] == "restricted"
