@@ -31,6 +31,7 @@ from app.engine.verdicts import (
     _stored_shape,
     build_evidence,
     clear_verdict,
+    holder_rows_cache,
     newer_than,
 )
 from app.policy import Policy
@@ -43,24 +44,25 @@ AFFECTED_CACHE_SIZE = 16
 class Affected:
     parties: frozenset[str]
     changed: int  # parties whose own interests or data changed (the rest lies below them)
+    stamp: tuple[str, ...]  # the data it was computed from (the newest restatement and interests written)
 
 
 class _AffectedCache:
-    """Affected sets by generation, date and the exact set of changed parties (None: too broad)."""
+    """Affected sets by generation, date and data stamp (None: too broad)."""
 
     def __init__(self, size: int) -> None:
         self._size = size
         self._lock = threading.Lock()
-        self._items: OrderedDict[tuple[str, date, frozenset[str]], Affected | None] = OrderedDict()
+        self._items: OrderedDict[tuple[str, date, tuple[str, ...]], Affected | None] = OrderedDict()
 
-    def get(self, key: tuple[str, date, frozenset[str]]) -> tuple[bool, Affected | None]:
+    def get(self, key: tuple[str, date, tuple[str, ...]]) -> tuple[bool, Affected | None]:
         with self._lock:
             if key not in self._items:
                 return False, None
             self._items.move_to_end(key)
             return True, self._items[key]
 
-    def put(self, key: tuple[str, date, frozenset[str]], value: Affected | None) -> None:
+    def put(self, key: tuple[str, date, tuple[str, ...]], value: Affected | None) -> None:
         with self._lock:
             self._items[key] = value
             while len(self._items) > self._size:
@@ -73,17 +75,18 @@ _AFFECTED = _AffectedCache(AFFECTED_CACHE_SIZE)
 def affected_parties(graph: Graph, generation: dict[str, Any], as_of: date) -> Affected | None:
     """Every party whose verdict on `as_of` may differ from the generation's; None when over the limit.
 
-    The changed parties are read on every call (two index range reads), so an answer never outlives the
-    data it was computed from; what lies below them is kept per exact set of changed parties."""
+    Kept per generation, date and data stamp (the newest party restatement and interest written, read on
+    every call: one cheap read), so an answer never outlives the data it was computed from."""
+    [stamp] = graph.read("engine/change_stamp")
+    key = (str(generation["id"]), as_of, tuple(stamp["stamp"]))
+    found, cached = _AFFECTED.get(key)
+    if found:
+        return cached
     generation_date = native(generation["as_of"])
     earlier, later = sorted((generation_date, as_of))
     [row] = graph.read("engine/changed_between", since=generation["started_at"], dated=earlier != later,
                        **{"from": earlier, "to": later})
     changed = frozenset(row["ids"])
-    key = (str(generation["id"]), as_of, changed)
-    found, cached = _AFFECTED.get(key)
-    if found:
-        return cached
     seen = set(changed)
     frontier = sorted(changed)
     result: Affected | None = None
@@ -95,7 +98,7 @@ def affected_parties(graph: Graph, generation: dict[str, Any], as_of: date) -> A
             break
         frontier = sorted(fresh)
     else:
-        result = Affected(frozenset(seen), len(changed))
+        result = Affected(frozenset(seen), len(changed), key[2])
     _AFFECTED.put(key, result)
     return result
 
@@ -131,7 +134,7 @@ def shifted_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], re
         def stored_rows(ids: list[str]) -> list[dict[str, Any]]:
             if ids == [target]:
                 return list(bundle["holders"])
-            return graph.read("engine/holders_evidence", generation=generation["id"], ids=ids, as_of=as_of)
+            return holder_rows_cache.rows(graph, generation["id"], as_of, ids, affected.stamp)
 
         evidence = build_evidence(policy, party, verdict, stored_rows)
         evidence["basis"] = {**basis, "reused": True, "why": "no interest held in this party or above it starts, "
@@ -208,8 +211,7 @@ def _evaluate_affected(graph: Graph, policy: Policy, generation: dict[str, Any],
 
     def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
         missing = [i for i in ids if i not in rows_by_subject]
-        fetched = graph.read("engine/holders_evidence", generation=generation["id"], ids=missing,
-                             as_of=as_of) if missing else []
+        fetched = holder_rows_cache.rows(graph, generation["id"], as_of, missing, affected.stamp) if missing else []
         known = [row for i in ids for row in rows_by_subject.get(i, [])]
         return [{**row, "holder_verdict": membership(row["holder_id"], row.get("holder_verdict"))}
                 for row in known] + fetched

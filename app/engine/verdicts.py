@@ -7,6 +7,8 @@ arithmetic against the threshold.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -22,6 +24,51 @@ CHAIN_EDGES = 300
 SUBGRAPH_LIMIT = 50_000
 
 HolderRows = Callable[[list[str]], list[dict[str, Any]]]
+READ_AHEAD = 30  # holders read ahead per level up an evidence chain
+READ_AHEAD_DEGREE = 50  # ... when no more interests than this are held in them
+HOLDER_ROWS_CACHED = 50_000  # parties whose holder rows are kept per process (evidence chains share ancestors)
+
+
+class _HolderRowsCache:
+    """The interests held in a party with each holder's generation verdict, by (generation, date, data stamp,
+    party). Evidence chains of different parties climb through the same restricted ancestors; keeping their
+    rows saves a round trip per level. Keyed like the verdicts they explain: the stored path by generation
+    (as its cached verdicts are), the other-date path also by the data stamp."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._lock = threading.Lock()
+        self._items: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
+
+    def rows(self, graph: Graph, generation_id: str, as_of: Any, ids: list[str],
+             stamp: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        base = (generation_id, str(as_of), stamp)
+        found: dict[str, list[dict[str, Any]]] = {}
+        with self._lock:
+            for pid in ids:
+                cached = self._items.get((*base, pid))
+                if cached is not None:
+                    self._items.move_to_end((*base, pid))
+                    found[pid] = cached
+        missing = [pid for pid in dict.fromkeys(ids) if pid not in found]
+        if missing:
+            fetched: dict[str, list[dict[str, Any]]] = {pid: [] for pid in missing}
+            for row in graph.read("engine/holders_evidence_ahead", generation=generation_id, ids=missing,
+                                  as_of=as_of, ahead=READ_AHEAD, ahead_degree=READ_AHEAD_DEGREE):
+                if row["holder_id"] is not None:  # a subject read ahead with no valid interest held in it
+                    fetched.setdefault(row["subject_id"], []).append(row)
+                else:
+                    fetched.setdefault(row["subject_id"], [])
+            found.update((pid, fetched[pid]) for pid in missing)
+            with self._lock:
+                for pid, rows in fetched.items():
+                    self._items[(*base, pid)] = rows
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
+        return [row for pid in dict.fromkeys(ids) for row in found[pid]]
+
+
+holder_rows_cache = _HolderRowsCache(HOLDER_ROWS_CACHED)
 
 
 class UnknownEntity(OwnershipError):
@@ -225,7 +272,7 @@ def stored_verdict_by_ref(graph: Graph, policy: Policy, generation: dict[str, An
     def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
         if ids == [party["id"]]:
             return list(row["holders"])
-        return graph.read("engine/holders_evidence", generation=generation["id"], ids=ids, as_of=as_of)
+        return holder_rows_cache.rows(graph, generation["id"], as_of, ids)
 
     evidence = build_evidence(policy, party, verdict, holder_rows)
     return _result(party, policy, verdict, evidence, mode="stored", generation=generation, as_of=_iso(as_of))
@@ -306,7 +353,7 @@ def from_generation_verdict(graph: Graph, policy: Policy, generation: dict[str, 
     def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
         if ids == [party["id"]]:
             return rows
-        return graph.read("engine/holders_evidence", generation=generation["id"], ids=ids, as_of=as_of)
+        return holder_rows_cache.rows(graph, generation["id"], as_of, ids)
 
     evidence = build_evidence(policy, party, verdict, holder_rows)
     return _result(party, policy, verdict, evidence, mode="on_demand", generation=generation,
