@@ -113,9 +113,13 @@ def main() -> None:
                           "changes": report.changes, "region_parties": regions,
                           "loaded": report.sources[0].get("write")}
     results["ratio_refresh_to_full"] = round(refresh_s / results["full_recompute_s"], 3)
+    # pruning old generations runs after publication (housekeeping the API never waits for)
+    published_s = refresh_s - report.timings.get("prune", 0.0)
+    results["ratio_until_published"] = round(published_s / results["full_recompute_s"], 3)
     print(f"delta refresh ({args.fraction:.0%} of the registry): {refresh_s:.1f}s, status {report.status}, "
           f"phases {report.timings}, changes {report.changes}, recomputed parties {regions}", flush=True)
-    print(f"refresh / full recompute: {results['ratio_refresh_to_full']} (target < 0.1)", flush=True)
+    print(f"refresh / full recompute: {results['ratio_refresh_to_full']}, until published "
+          f"{results['ratio_until_published']} (target < 0.1)", flush=True)
     stamp = time.strftime("%Y%m%dT%H%M%S")
     (OUT / f"refresh-{stamp}.json").write_text(json.dumps(results, indent=2, default=str))
     driver.close()
