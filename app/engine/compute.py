@@ -195,14 +195,11 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
     try:
         step("clear", lambda: clear_work(graph))
         if previous is not None:
-            since = previous["started_at"]
-            [changed] = step("region", lambda: graph.read("engine/changed_since", since=since))
-            ids = list(changed["ids"])
-            previous_as_of = native(previous["as_of"])
-            if previous_as_of != as_of:
-                [dated] = step("region", lambda: graph.read("engine/changed_by_dates", to=as_of,
-                                                            **{"from": previous_as_of}))
-                ids = sorted(set(ids) | set(dated["ids"]))
+            since, previous_as_of = previous["started_at"], native(previous["as_of"])
+            [changed] = step("region", lambda: graph.read(
+                "engine/changed_between", since=since, dated=previous_as_of != as_of,
+                **{"from": previous_as_of, "to": as_of}))
+            ids = sorted(set(changed["ids"]))
             [marked] = step("region", lambda: graph.write("engine/region_mark", run=run, ids=ids))
             report.region = int(marked["region"])
             parties = int(snapshot["parties"] or 0)

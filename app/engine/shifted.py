@@ -31,8 +31,11 @@ from app.engine.verdicts import (
     _stored_shape,
     build_evidence,
     clear_verdict,
+    generation_boundary,
     holder_rows_cache,
+    membership,
     newer_than,
+    party_node,
 )
 from app.policy import Policy
 
@@ -150,9 +153,7 @@ def _evaluate_affected(graph: Graph, policy: Policy, generation: dict[str, Any],
     """The affected part of the party's ancestors evaluated afresh, unaffected holders fixed at the
     generation's verdicts and look-through shares."""
     target = party["id"]
-    nodes = {target: Node(target, party.get("kind"), party.get("entity_type"), party.get("jurisdiction"),
-                          party.get("headquarters"), party.get("state_of"), tuple(party.get("nationalities") or ()),
-                          tuple(party.get("identifiers") or ()))}
+    nodes = {target: party_node(party)}
     open_ids = [target]
     rows_by_subject: dict[str, list[dict[str, Any]]] = {target: list(bundle["holders"])}
     pins: dict[str, tuple[str, str]] = {}
@@ -169,11 +170,8 @@ def _evaluate_affected(graph: Graph, policy: Policy, generation: dict[str, Any],
                     nodes[holder] = _holder_node(row)
                     upper_level.append(holder)
                 else:
-                    stored = row.get("holder_verdict") or {}
                     nodes[holder] = Node(holder)
-                    pins[holder] = (stored.get("verdict") or "clear", "verdict in the published generation")
-                    fixed[holder] = (float(stored.get("lookthrough_min") or 0.0) / 100.0,
-                                     float(stored.get("lookthrough_max") or 0.0) / 100.0)
+                    pins[holder], fixed[holder] = generation_boundary(row)
         if len(nodes) > SUBGRAPH_LIMIT:
             return None
         if upper_level:
@@ -198,23 +196,14 @@ def _evaluate_affected(graph: Graph, policy: Policy, generation: dict[str, Any],
         low, high = lookthrough(nodes, edges, list(analysis.seeds), as_of, fixed=fixed).get(target, (0.0, 0.0))
         verdict.update(lookthrough_min=low * 100.0, lookthrough_max=high * 100.0)
 
-    def membership(pid: str, stored: dict[str, Any] | None) -> dict[str, Any] | None:
-        if pid not in open_ids:
-            return stored
-        if pid in pins:
-            status = pins[pid][0]
-        elif pid in analysis.seeds or pid in analysis.lower:
-            status = "restricted"
-        else:
-            status = "review" if pid in analysis.upper else "clear"
-        return {"verdict": status, "seed_reason": analysis.seeds.get(pid), "pinned": pid in pins}
+    evaluated = set(open_ids)
 
     def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
         missing = [i for i in ids if i not in rows_by_subject]
         fetched = holder_rows_cache.rows(graph, generation["id"], as_of, missing, affected.stamp) if missing else []
         known = [row for i in ids for row in rows_by_subject.get(i, [])]
-        return [{**row, "holder_verdict": membership(row["holder_id"], row.get("holder_verdict"))}
-                for row in known] + fetched
+        return [{**row, "holder_verdict": membership(row["holder_id"], analysis, pins)
+                 if row["holder_id"] in evaluated else row.get("holder_verdict")} for row in known] + fetched
 
     evidence = build_evidence(policy, party, verdict, holder_rows)
     evidence["subgraph"] = {"parties": len(open_ids), "boundary": len(fixed), "interests": len(edges),

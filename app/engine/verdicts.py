@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from app.db import Graph, native
-from app.engine.evaluate import Edge, Node, Outcome, analyse, lookthrough
+from app.engine.evaluate import Analysis, Edge, Node, Outcome, analyse, lookthrough
 from app.errors import OwnershipError
 from app.policy import Policy
 
@@ -329,19 +329,13 @@ def from_generation_verdict(graph: Graph, policy: Policy, generation: dict[str, 
                                                             ids=[party["id"]], as_of=as_of)
     if any(native(r.get("holder_first_seen")) is None or native(r["holder_first_seen"]) > started for r in rows):
         return None
-    node = Node(party["id"], party.get("kind"), party.get("entity_type"), party.get("jurisdiction"),
-                party.get("headquarters"), party.get("state_of"), tuple(party.get("nationalities") or ()),
-                tuple(party.get("identifiers") or ()))
-    nodes = {party["id"]: node}
+    nodes = {party["id"]: party_node(party)}
     pins: dict[str, tuple[str, str]] = {}
     edges = []
     lookthrough_from: dict[str, tuple[float, float]] = {}
     for r in rows:
-        hv = r.get("holder_verdict") or {}
         nodes[r["holder_id"]] = Node(r["holder_id"])
-        pins[r["holder_id"]] = (hv.get("verdict") or "clear", "verdict in the published generation")
-        lookthrough_from[r["holder_id"]] = (float(hv.get("lookthrough_min") or 0.0) / 100.0,
-                                            float(hv.get("lookthrough_max") or 0.0) / 100.0)
+        pins[r["holder_id"]], lookthrough_from[r["holder_id"]] = generation_boundary(r)
         edges.append(_edge(r["holder_id"], party["id"], r["relation"], r["interest"]))
     pins.update(_pins(graph, policy, as_of, [party["id"]]))
     outcome = analyse(party["id"], nodes, edges, policy, as_of, pins).outcome
@@ -413,16 +407,7 @@ def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of
                            tuple(keyed.get(nid, ()))) for nid, n in nodes.items()}
     pins = _pins(graph, policy, as_of, list(nodes))
     analysis = analyse(party["id"], nodes, edges, policy, as_of, pins)
-    outcome, lower, upper, seeds = analysis.outcome, analysis.lower, analysis.upper, analysis.seeds
-
-    def membership(pid: str) -> dict[str, Any]:
-        if pid in pins:
-            status = pins[pid][0]
-        elif pid in seeds or pid in lower:
-            status = "restricted"
-        else:
-            status = "review" if pid in upper else "clear"
-        return {"verdict": status, "seed_reason": seeds.get(pid), "pinned": pid in pins}
+    outcome = analysis.outcome
 
     incoming: dict[str, list[Edge]] = {}
     for e in edges:
@@ -435,7 +420,7 @@ def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of
                 if e.valid(as_of):
                     out.append({"subject_id": sid, "holder_id": e.holder,
                                 "holder_name": names.get(e.holder, {}).get("name"), "relation": e.relation,
-                                "interest": e.props, "holder_verdict": membership(e.holder)})
+                                "interest": e.props, "holder_verdict": membership(e.holder, analysis, pins)})
         return out
 
     verdict = _stored_shape(party["id"], outcome)
@@ -443,6 +428,30 @@ def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of
     evidence["subgraph"] = {"parties": len(nodes), "interests": len(edges), "truncated": truncated}
     return _result(party, policy, verdict, evidence, mode="what_if" if changes else "on_demand", generation=None,
                    as_of=as_of.isoformat())
+
+
+def membership(pid: str, analysis: Analysis, pins: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    """A party's membership after an evaluation, in the shape of a holder's stored verdict."""
+    if pid in pins:
+        status = pins[pid][0]
+    elif pid in analysis.seeds or pid in analysis.lower:
+        status = "restricted"
+    else:
+        status = "review" if pid in analysis.upper else "clear"
+    return {"verdict": status, "seed_reason": analysis.seeds.get(pid), "pinned": pid in pins}
+
+
+def party_node(party: dict[str, Any]) -> Node:
+    return Node(party["id"], party.get("kind"), party.get("entity_type"), party.get("jurisdiction"),
+                party.get("headquarters"), party.get("state_of"), tuple(party.get("nationalities") or ()),
+                tuple(party.get("identifiers") or ()))
+
+
+def generation_boundary(row: dict[str, Any]) -> tuple[tuple[str, str], tuple[float, float]]:
+    """A holder fixed at what the generation says of it: its pinned membership and look-through share."""
+    stored = row.get("holder_verdict") or {}
+    return ((stored.get("verdict") or "clear", "verdict in the published generation"),
+            (float(stored.get("lookthrough_min") or 0.0) / 100.0, float(stored.get("lookthrough_max") or 0.0) / 100.0))
 
 
 def _seed_keys(graph: Graph, policy: Policy, ids: list[str]) -> dict[str, list[str]]:

@@ -29,6 +29,7 @@ from app.policy import Policy
 from app.refresh import changes
 from app.refresh.config import RefreshConfig, Source
 from app.repository.entities import iso
+from app.schema import init_schema
 from app.settings import Settings
 from loaders.pipeline import run_load
 from loaders.registry import expand_paths, get_loader
@@ -101,6 +102,7 @@ def _run(graph: Graph, settings: Settings, config: RefreshConfig, policies: list
         report.timings[name] = round(report.timings.get(name, 0.0) + time.perf_counter() - t0, 3)
         return result
 
+    timed("schema", lambda: init_schema(graph))  # indexes a newer version's statements rely on (no-op if there)
     [abandoned] = graph.write("refresh/abandon_unpublished")
     report.abandoned_generations = int(abandoned["abandoned"])
     timed("outbox", lambda: changes.catch_up(graph, config.changes_dir, config.webhook))

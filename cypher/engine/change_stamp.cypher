@@ -1,5 +1,5 @@
 // The newest change to the data: the latest party restatement and the latest interest written (every
-// load and retirement moves one of them; changed_since reads the same stamps). Three index reads in
+// load and retirement moves one of them; changed_between reads the same stamps). Three index reads in
 // descending order, one entry each. Cheap enough to ask before every on-demand verdict for another date.
 // Parameters: none
 CALL () {

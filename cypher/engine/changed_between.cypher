@@ -1,7 +1,8 @@
-// The parties at which a verdict on another date can start to differ from a generation's: subjects of
-// interests valid on one of the two dates but not the other (when $dated; $from < $to: an interest
-// starting after $from and by $to, or ending from $from to before $to), and parties whose data changed
-// after the generation started ($since: restated or merged parties, subjects of new or replaced
+// The parties at which verdicts can start to differ from a generation's (an incremental run grows its
+// region below them; an on-demand verdict for another date reuses the generation above none of them):
+// subjects of interests valid on one of the two dates but not the other (when $dated; $from < $to: an
+// interest starting after $from and by $to, or ending from $from to before $to), and parties whose data
+// changed after the generation started ($since: restated or merged parties, subjects of new or replaced
 // interests). Each branch is an index range read.
 // Parameters: $from (date), $to (date), $dated, $since (datetime)
 CALL () {
