@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+from app.lru import LRU
 from app.metrics import GENERATION, VERDICT_CACHE
 
 
@@ -56,27 +56,17 @@ class VerdictCache:
 
     def __init__(self, size: int) -> None:
         self._size = size
-        self._lock = threading.Lock()
-        self._items: OrderedDict[tuple[str, str], bytes] = OrderedDict()
+        self._items: LRU[tuple[str, str], bytes] = LRU(size)
 
     def get(self, generation_id: str, ref: str) -> bytes | None:
         if self._size == 0:
             return None
-        with self._lock:
-            found = self._items.get((generation_id, ref))
-            if found is not None:
-                self._items.move_to_end((generation_id, ref))
+        _, found = self._items.lookup((generation_id, ref))
         VERDICT_CACHE.labels("hit" if found is not None else "miss").inc()
         return found
 
     def put(self, generation_id: str, ref: str, verdict: bytes) -> None:
-        if self._size == 0:
-            return
-        with self._lock:
-            self._items[(generation_id, ref)] = verdict
-            self._items.move_to_end((generation_id, ref))
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+        self._items.put((generation_id, ref), verdict)
 
     def __len__(self) -> int:
         return len(self._items)

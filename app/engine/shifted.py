@@ -12,8 +12,6 @@ fallback when the affected set is too broad to be worth keeping.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -22,7 +20,6 @@ from app.db import Graph, native
 from app.engine.evaluate import Edge, Node, analyse, lookthrough
 from app.engine.verdicts import (
     SUBGRAPH_LIMIT,
-    UnknownEntity,
     _edge,
     _iso,
     _pins,
@@ -30,13 +27,16 @@ from app.engine.verdicts import (
     _seed_keys,
     _stored_shape,
     build_evidence,
+    bundle_holder_rows,
     clear_verdict,
     generation_boundary,
     holder_rows_cache,
     membership,
     newer_than,
     party_node,
+    read_bundle,
 )
+from app.lru import LRU
 from app.policy import Policy
 
 AFFECTED_LIMIT = 200_000  # above this many parties, asking about that date walks each party's ancestors
@@ -50,29 +50,8 @@ class Affected:
     stamp: tuple[str, ...]  # the data it was computed from (the newest restatement and interests written)
 
 
-class _AffectedCache:
-    """Affected sets by generation, date and data stamp (None: too broad)."""
-
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._lock = threading.Lock()
-        self._items: OrderedDict[tuple[str, date, tuple[str, ...]], Affected | None] = OrderedDict()
-
-    def get(self, key: tuple[str, date, tuple[str, ...]]) -> tuple[bool, Affected | None]:
-        with self._lock:
-            if key not in self._items:
-                return False, None
-            self._items.move_to_end(key)
-            return True, self._items[key]
-
-    def put(self, key: tuple[str, date, tuple[str, ...]], value: Affected | None) -> None:
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
-
-
-_AFFECTED = _AffectedCache(AFFECTED_CACHE_SIZE)
+# affected sets by generation, date and data stamp (None: too broad)
+_AFFECTED: LRU[tuple[str, date, tuple[str, ...]], Affected | None] = LRU(AFFECTED_CACHE_SIZE)
 
 
 def affected_parties(graph: Graph, generation: dict[str, Any], as_of: date) -> Affected | None:
@@ -82,7 +61,7 @@ def affected_parties(graph: Graph, generation: dict[str, Any], as_of: date) -> A
     every call: one cheap read), so an answer never outlives the data it was computed from."""
     [stamp] = graph.read("engine/change_stamp")
     key = (str(generation["id"]), as_of, tuple(stamp["stamp"]))
-    found, cached = _AFFECTED.get(key)
+    found, cached = _AFFECTED.lookup(key)
     if found:
         return cached
     generation_date = native(generation["as_of"])
@@ -122,23 +101,13 @@ def shifted_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], re
     affected = affected_parties(graph, generation, as_of)
     if affected is None:
         return None
-    rows = graph.read("engine/stored_bundle", ref=ref, generation=generation["id"], as_of=as_of)
-    if not rows:
-        raise UnknownEntity(ref)
-    bundle = rows[0]
-    party = {k: v for k, v in bundle["party"].items() if v is not None}
-    party["identifiers"] = sorted(bundle["identifiers"])
+    party, bundle = read_bundle(graph, generation, ref, as_of)
     target = party["id"]
     basis = {"generation": generation["id"], "generation_as_of": _iso(generation["as_of"]),
              "changed_parties": affected.changed, "affected_parties": len(affected.parties)}
     if target not in affected.parties and not newer_than(generation, party):
         verdict = bundle["verdict"] or clear_verdict(target)
-
-        def stored_rows(ids: list[str]) -> list[dict[str, Any]]:
-            if ids == [target]:
-                return list(bundle["holders"])
-            return holder_rows_cache.rows(graph, generation["id"], as_of, ids, affected.stamp)
-
+        stored_rows = bundle_holder_rows(graph, generation, as_of, target, bundle, affected.stamp)
         evidence = build_evidence(policy, party, verdict, stored_rows)
         evidence["basis"] = {**basis, "reused": True, "why": "no interest held in this party or above it starts, "
                                                              "ends or changed between the two dates"}

@@ -7,8 +7,6 @@ arithmetic against the threshold.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -17,6 +15,7 @@ from typing import Any
 from app.db import Graph, native
 from app.engine.evaluate import Analysis, Edge, Node, Outcome, analyse, lookthrough
 from app.errors import OwnershipError
+from app.lru import LRU
 from app.policy import Policy
 
 CHAIN_DEPTH = 30
@@ -36,20 +35,16 @@ class _HolderRowsCache:
     (as its cached verdicts are), the other-date path also by the data stamp."""
 
     def __init__(self, size: int) -> None:
-        self._size = size
-        self._lock = threading.Lock()
-        self._items: OrderedDict[tuple[Any, ...], list[dict[str, Any]]] = OrderedDict()
+        self._items: LRU[tuple[Any, ...], list[dict[str, Any]]] = LRU(size)
 
     def rows(self, graph: Graph, generation_id: str, as_of: Any, ids: list[str],
              stamp: tuple[str, ...] = ()) -> list[dict[str, Any]]:
         base = (generation_id, str(as_of), stamp)
         found: dict[str, list[dict[str, Any]]] = {}
-        with self._lock:
-            for pid in ids:
-                cached = self._items.get((*base, pid))
-                if cached is not None:
-                    self._items.move_to_end((*base, pid))
-                    found[pid] = cached
+        for pid in ids:
+            hit, cached = self._items.lookup((*base, pid))
+            if hit and cached is not None:
+                found[pid] = cached
         missing = [pid for pid in dict.fromkeys(ids) if pid not in found]
         if missing:
             fetched: dict[str, list[dict[str, Any]]] = {pid: [] for pid in missing}
@@ -60,11 +55,8 @@ class _HolderRowsCache:
                 else:
                     fetched.setdefault(row["subject_id"], [])
             found.update((pid, fetched[pid]) for pid in missing)
-            with self._lock:
-                for pid, rows in fetched.items():
-                    self._items[(*base, pid)] = rows
-                while len(self._items) > self._size:
-                    self._items.popitem(last=False)
+            for pid, rows in fetched.items():
+                self._items.put((*base, pid), rows)
         return [row for pid in dict.fromkeys(ids) for row in found[pid]]
 
 
@@ -254,26 +246,40 @@ class NewerParty:
     holders: list[dict[str, Any]]
 
 
+def read_bundle(graph: Graph, generation: dict[str, Any], ref: str,
+                as_of: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The party a reference names (with its identifiers) and the rest of its stored bundle: its verdict in
+    the generation and the interests held in it on `as_of` with each holder's generation verdict."""
+    rows = graph.read("engine/stored_bundle", ref=ref, generation=generation["id"], as_of=as_of)
+    if not rows:
+        raise UnknownEntity(ref)
+    bundle = rows[0]
+    party = {k: v for k, v in bundle["party"].items() if v is not None}
+    party["identifiers"] = sorted(bundle["identifiers"])
+    return party, bundle
+
+
+def bundle_holder_rows(graph: Graph, generation: dict[str, Any], as_of: Any, party_id: str,
+                       bundle: dict[str, Any], stamp: tuple[str, ...] = ()) -> HolderRows:
+    """Evidence rows for a stored verdict: the party's own from its bundle, the chain's from the cache."""
+    def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
+        if ids == [party_id]:
+            return list(bundle["holders"])
+        return holder_rows_cache.rows(graph, generation["id"], as_of, ids, stamp)
+
+    return holder_rows
+
+
 def stored_verdict_by_ref(graph: Graph, policy: Policy, generation: dict[str, Any],
                           ref: str) -> dict[str, Any] | NewerParty:
     """The stored verdict in one round trip for most parties (more only to follow a restricted chain);
     a `NewerParty` when the party appeared after the generation started."""
     as_of = generation["as_of"]
-    rows = graph.read("engine/stored_bundle", ref=ref, generation=generation["id"], as_of=as_of)
-    if not rows:
-        raise UnknownEntity(ref)
-    row = rows[0]
-    party = {k: v for k, v in row["party"].items() if v is not None}
-    party["identifiers"] = sorted(row["identifiers"])
+    party, row = read_bundle(graph, generation, ref, as_of)
     if newer_than(generation, party):
         return NewerParty(party, list(row["holders"]))
     verdict = row["verdict"] or clear_verdict(party["id"])
-
-    def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
-        if ids == [party["id"]]:
-            return list(row["holders"])
-        return holder_rows_cache.rows(graph, generation["id"], as_of, ids)
-
+    holder_rows = bundle_holder_rows(graph, generation, as_of, party["id"], row)
     evidence = build_evidence(policy, party, verdict, holder_rows)
     return _result(party, policy, verdict, evidence, mode="stored", generation=generation, as_of=_iso(as_of))
 
@@ -344,11 +350,7 @@ def from_generation_verdict(graph: Graph, policy: Policy, generation: dict[str, 
         low, high = lookthrough(nodes, edges, [], as_of, fixed=lookthrough_from).get(party["id"], (0.0, 0.0))
         verdict.update(lookthrough_min=low * 100.0, lookthrough_max=high * 100.0)
 
-    def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
-        if ids == [party["id"]]:
-            return rows
-        return holder_rows_cache.rows(graph, generation["id"], as_of, ids)
-
+    holder_rows = bundle_holder_rows(graph, generation, as_of, party["id"], {"holders": rows})
     evidence = build_evidence(policy, party, verdict, holder_rows)
     return _result(party, policy, verdict, evidence, mode="on_demand", generation=generation,
                    as_of=_iso(generation["as_of"]))
