@@ -135,6 +135,13 @@ def test_entity_profile(client: TestClient) -> None:
     assert "bods" in profile["sources"] and profile["statement_ids"] and profile["owner_interests"] >= 1
 
 
+def test_profile_of_a_dissolved_entity(client: TestClient, driver: Driver) -> None:
+    """Dissolution is a date in the graph (BODS dissolutionDate); the profile reports it as one."""
+    [row] = driver.execute_query("MATCH (p:Party) WHERE p.dissolved IS NOT NULL "
+                                 "RETURN p.id AS id, toString(p.dissolved) AS day ORDER BY id LIMIT 1").records
+    assert ok(client.get(f"/v1/entities/{row['id']}"))["dissolved"] == row["day"]
+
+
 def test_owners_subsidiaries_and_paths(client: TestClient) -> None:
     parent = parent_of_plc(client)
     owners = ok(client.get(f"/v1/entities/{PLC}/owners", params={"depth": 2}))

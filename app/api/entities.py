@@ -35,7 +35,7 @@ class EntityProfile(BaseModel):
     address_country: str | None = None
     nationalities: list[str] = []
     state_of: str | None = None
-    dissolved: bool | None = None
+    dissolved: str | None = Field(default=None, description="Dissolution date (ISO 8601)")
     listed: bool | None = None
     placeholder: bool | None = None
     identifiers: list[str]

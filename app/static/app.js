@@ -138,7 +138,7 @@ async function renderEntity(ref, params) {
   document.title = `${entity.name || entity.id} · Ownership investigation`;
   $("entity-name").textContent = entity.name || entity.id;
   $("entity-facts").textContent = [entity.kind, entity.entity_type, entity.jurisdiction && `incorporated in ${entity.jurisdiction}`,
-    entity.headquarters && `headquartered in ${entity.headquarters}`, entity.dissolved && "dissolved",
+    entity.headquarters && `headquartered in ${entity.headquarters}`, entity.dissolved && `dissolved ${entity.dissolved}`,
     `sources: ${(entity.sources || []).join(", ")}`].filter(Boolean).join(" · ");
   $("entity-identifiers").textContent = entity.identifiers.join("   ");
   $("verdict-badges").innerHTML = verdicts.map((v) => badge(v.verdict, v.policy.id,
