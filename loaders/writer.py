@@ -71,10 +71,14 @@ def _combine(records: list[PartyRecord]) -> PartyRecord:
                 setattr(merged, name, current + [v for v in value if v not in current])
             elif value is not None:
                 setattr(merged, name, value)
+    # Every record's name stays a name of the party (as when the records arrive in different batches).
+    merged.names = list(dict.fromkeys(n for rec in ordered for n in [rec.name, *rec.names] if n))
     return merged
 
 
-def _party_row(rec: PartyRecord, pid: str, placeholder: bool = False) -> dict[str, Any]:
+def _party_row(rec: PartyRecord, pid: str, placeholder: bool = False,
+               statement_ids: list[str] | None = None) -> dict[str, Any]:
+    """`statement_ids`: of every record combined into this one (default: its own)."""
     names = list(dict.fromkeys([n for n in [rec.name, *rec.names] if n]))
     label = "Party" if placeholder else ("Person" if rec.kind == "person" else "Entity")
     return {
@@ -85,6 +89,7 @@ def _party_row(rec: PartyRecord, pid: str, placeholder: bool = False) -> dict[st
         "unresolved_countries": rec.unresolved_countries, "dissolved": rec.dissolved, "listed": rec.listed,
         "state_of": rec.state_of, "reporting_exceptions": rec.reporting_exceptions, "tags": rec.tags,
         "source": rec.source, "statement_id": rec.statement_id,
+        "statement_ids": statement_ids if statement_ids is not None else [s for s in [rec.statement_id] if s],
         "statement_date": rec.statement_date,
     }
 
@@ -186,16 +191,21 @@ class GraphWriter:
         for rec in batch:
             groups.setdefault(uf.find(rec.keys[0]), []).append(rec)
         combined = [_combine(recs) for recs in groups.values()]
-        self.graph.write_tx(lambda tx: self._write_parties(tx, combined, placeholders=False))
+        # Every statement that described a party stays in its provenance, also when a batch combined them.
+        statement_ids = [list(dict.fromkeys(r.statement_id for r in recs if r.statement_id))
+                         for recs in groups.values()]
+        self.graph.write_tx(lambda tx: self._write_parties(tx, combined, placeholders=False,
+                                                           statement_ids=statement_ids))
         self.stats.parties += len(combined)
 
-    def _write_parties(self, tx: ManagedTransaction, records: list[PartyRecord], placeholders: bool) -> None:
+    def _write_parties(self, tx: ManagedTransaction, records: list[PartyRecord], placeholders: bool,
+                       statement_ids: list[list[str]] | None = None) -> None:
         all_keys = sorted({k for rec in records for k in rec.keys})
         found: dict[str, set[str]] = {}
         for row in tx.run(cypher.query("load/resolve_keys"), keys=all_keys):
             found.setdefault(row["key"], set()).add(row["id"])
         rows: list[tuple[bool, dict[str, Any]]] = []
-        for rec in records:
+        for index, rec in enumerate(records):
             ids = set().union(*(found.get(k, set()) for k in rec.keys))
             if len(ids) > 1:
                 survivor = min(ids)
@@ -212,7 +222,8 @@ class GraphWriter:
                 pid = party_id(rec.keys[0])
             for key in rec.keys:
                 found[key] = {pid}
-            rows.append((bool(ids), _party_row(rec, pid, placeholder=placeholders)))
+            rows.append((bool(ids), _party_row(rec, pid, placeholder=placeholders,
+                                               statement_ids=statement_ids[index] if statement_ids else None)))
         known = [row for exists, row in rows if exists]
         new = [row for exists, row in rows if not exists]
         if known:

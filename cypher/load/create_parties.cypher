@@ -13,7 +13,7 @@ SET p.first_seen = $now, p.last_seen = $now, p.placeholder = row.placeholder,
     p.nationalities = row.nationalities, p.unresolved_countries = row.unresolved_countries,
     p.reporting_exceptions = row.reporting_exceptions, p.tags = row.tags, p.dissolved = row.dissolved,
     p.listed = row.listed, p.state_of = row.state_of, p.sources = [row.source],
-    p.statement_ids = CASE WHEN row.statement_id IS NULL THEN [] ELSE [row.statement_id] END,
+    p.statement_ids = row.statement_ids,
     p.statement_date = CASE WHEN row.placeholder THEN null ELSE row.statement_date END,
     p.current_statement = CASE WHEN row.placeholder THEN null ELSE coalesce(row.statement_id, '') END
 WITH p, row

@@ -20,12 +20,14 @@ CALL (s, o) {
   SET moved = properties(r)
   DELETE r
 }
-SET s.names = s.names + [n IN o.names WHERE NOT n IN s.names],
-    s.sources = s.sources + [n IN o.sources WHERE NOT n IN s.sources],
-    s.statement_ids = s.statement_ids + [n IN o.statement_ids WHERE NOT n IN s.statement_ids],
-    s.nationalities = s.nationalities + [n IN o.nationalities WHERE NOT n IN s.nationalities],
-    s.unresolved_countries = s.unresolved_countries
-      + [n IN o.unresolved_countries WHERE NOT n IN s.unresolved_countries],
+SET s.names = coalesce(s.names, []) + [n IN coalesce(o.names, []) WHERE NOT n IN coalesce(s.names, [])],
+    s.sources = coalesce(s.sources, []) + [n IN coalesce(o.sources, []) WHERE NOT n IN coalesce(s.sources, [])],
+    s.statement_ids = coalesce(s.statement_ids, [])
+      + [n IN coalesce(o.statement_ids, []) WHERE NOT n IN coalesce(s.statement_ids, [])],
+    s.nationalities = coalesce(s.nationalities, [])
+      + [n IN coalesce(o.nationalities, []) WHERE NOT n IN coalesce(s.nationalities, [])],
+    s.unresolved_countries = coalesce(s.unresolved_countries, [])
+      + [n IN coalesce(o.unresolved_countries, []) WHERE NOT n IN coalesce(s.unresolved_countries, [])],
     s.reporting_exceptions = coalesce(s.reporting_exceptions, [])
       + [n IN coalesce(o.reporting_exceptions, []) WHERE NOT n IN coalesce(s.reporting_exceptions, [])],
     s.tags = coalesce(s.tags, []) + [n IN coalesce(o.tags, []) WHERE NOT n IN coalesce(s.tags, [])],

@@ -5,7 +5,8 @@
 // A placeholder (a party only referenced so far) never overwrites what a real record said.
 // Parameters: $rows (id, label, keys, placeholder, kind, entity_type, name, names, jurisdiction,
 //   jurisdiction_raw, headquarters, address_country, nationalities, unresolved_countries, dissolved,
-//   listed, state_of, reporting_exceptions, tags, source, statement_id, statement_date), $now (datetime)
+//   listed, state_of, reporting_exceptions, tags, source, statement_id, statement_ids (every statement
+//   combined into the row), statement_date), $now (datetime)
 UNWIND $rows AS row
 MERGE (p:Party {id: row.id})
   ON CREATE SET p.first_seen = $now, p.sources = [], p.statement_ids = [], p.names = [],
@@ -26,7 +27,7 @@ SET p.last_seen = $now,
     p.entity_type = CASE WHEN newer THEN coalesce(row.entity_type, p.entity_type)
                          ELSE coalesce(p.entity_type, row.entity_type) END,
     p.name = CASE WHEN newer THEN coalesce(row.name, p.name) ELSE coalesce(p.name, row.name) END,
-    p.names = p.names + [n IN row.names WHERE NOT n IN p.names],
+    p.names = coalesce(p.names, []) + [n IN row.names WHERE NOT n IN coalesce(p.names, [])],
     p.jurisdiction = CASE WHEN newer THEN coalesce(row.jurisdiction, p.jurisdiction)
                           ELSE coalesce(p.jurisdiction, row.jurisdiction) END,
     p.jurisdiction_raw = CASE WHEN newer THEN coalesce(row.jurisdiction_raw, p.jurisdiction_raw)
@@ -35,21 +36,22 @@ SET p.last_seen = $now,
                           ELSE coalesce(p.headquarters, row.headquarters) END,
     p.address_country = CASE WHEN newer THEN coalesce(row.address_country, p.address_country)
                              ELSE coalesce(p.address_country, row.address_country) END,
-    p.nationalities = p.nationalities + [n IN row.nationalities WHERE NOT n IN p.nationalities],
-    p.unresolved_countries = p.unresolved_countries
-      + [n IN row.unresolved_countries WHERE NOT n IN p.unresolved_countries],
-    p.reporting_exceptions = p.reporting_exceptions
-      + [n IN row.reporting_exceptions WHERE NOT n IN p.reporting_exceptions],
-    p.tags = p.tags + [n IN row.tags WHERE NOT n IN p.tags],
+    p.nationalities = coalesce(p.nationalities, [])
+      + [n IN row.nationalities WHERE NOT n IN coalesce(p.nationalities, [])],
+    p.unresolved_countries = coalesce(p.unresolved_countries, [])
+      + [n IN row.unresolved_countries WHERE NOT n IN coalesce(p.unresolved_countries, [])],
+    p.reporting_exceptions = coalesce(p.reporting_exceptions, [])
+      + [n IN row.reporting_exceptions WHERE NOT n IN coalesce(p.reporting_exceptions, [])],
+    p.tags = coalesce(p.tags, []) + [n IN row.tags WHERE NOT n IN coalesce(p.tags, [])],
     p.dissolved = CASE WHEN newer THEN coalesce(row.dissolved, p.dissolved) ELSE coalesce(p.dissolved, row.dissolved) END,
     p.listed = CASE WHEN newer THEN coalesce(row.listed, p.listed) ELSE coalesce(p.listed, row.listed) END,
     p.state_of = CASE WHEN newer THEN coalesce(row.state_of, p.state_of) ELSE coalesce(p.state_of, row.state_of) END,
-    p.sources = CASE WHEN row.source IN p.sources THEN p.sources ELSE p.sources + row.source END,
-    p.statement_ids = CASE WHEN row.statement_id IS NULL OR row.statement_id IN p.statement_ids
-                           THEN p.statement_ids ELSE p.statement_ids + row.statement_id END,
+    p.sources = CASE WHEN row.source IN coalesce(p.sources, []) THEN p.sources ELSE coalesce(p.sources, []) + row.source END,
+    p.statement_ids = coalesce(p.statement_ids, [])
+      + [n IN row.statement_ids WHERE NOT n IN coalesce(p.statement_ids, [])],
     p.statement_date = CASE WHEN newer THEN row.statement_date ELSE p.statement_date END,
     p.current_statement = CASE WHEN newer THEN coalesce(row.statement_id, '') ELSE p.current_statement END
-SET p.names_text = reduce(text = '', n IN p.names | text + n + ' \n ')
+SET p.names_text = reduce(text = '', n IN coalesce(p.names, []) | text + n + ' \n ')
 WITH p, row
 UNWIND row.keys AS key
 MERGE (i:Identifier {key: key})
