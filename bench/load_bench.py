@@ -3,8 +3,11 @@
 Prints relationships per second and the loader process's peak memory for the whole registry, and in the
 same run a naive row-at-a-time MERGE loader on a slice (the baseline), batch sizes and the driver's Rust
 extension on and off on a smaller registry. Ratios matter more than absolute times on shared machines.
+With --bulk, also the first load through Neo4j's offline importer (`ownership load --bulk`) into a server
+of its own (`.neo4j/bench-bulk`, emptied first), next to the transactional loader on --online-entities.
 
     python bench/load_bench.py --entities 1000000
+    python bench/load_bench.py --entities 1000000 --bulk --online-entities 100000 --skip-variants
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -82,6 +86,30 @@ def timed_load(uri: str, path: Path, batch: int, rust: bool = True) -> dict[str,
             "batch": batch, "rust": rust}
 
 
+def timed_bulk_load(path: Path, port: int, heap: str, pagecache: str) -> dict[str, Any]:
+    """`ownership load bods PATH --bulk` into an emptied server of its own; the CLI's own figures."""
+    home = ROOT / ".neo4j" / "bench-bulk"
+    settings = load_settings(local_home=home, local_bolt_port=port, local_heap=heap, local_pagecache=pagecache)
+    server = LocalNeo4j(settings)
+    server.stop()
+    shutil.rmtree(server.home / "data", ignore_errors=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("NEO4J_URI", "OWNERSHIP_NEO4J_URI")}
+    env.update(OWNERSHIP_LOCAL_HOME=str(home), OWNERSHIP_LOCAL_BOLT_PORT=str(port), OWNERSHIP_LOCAL_HEAP=heap,
+               OWNERSHIP_LOCAL_PAGECACHE=pagecache, OWNERSHIP_LOG_FORMAT="text")
+    cmd = [str(Path(sys.executable).parent / "ownership"), "load", "bods", str(path), "--bulk", "--json",
+           "--rejects-dir", str(OUT)]
+    started = time.perf_counter()
+    done = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT, check=False)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"bulk load failed: {done.stderr[-2000:]}{done.stdout[-2000:]}")
+    report = json.loads(done.stdout[done.stdout.index("{"):])
+    server.stop()
+    return {"seconds": round(elapsed, 2), "relationships": report["interests"], "parties": report["parties"],
+            "rels_per_s": round(report["interests"] / elapsed), "peak_rss_mb": report["peak_rss_mb"],
+            "phases_s": {k: report[k] for k in ("read_s", "csv_s", "import_s", "indexes_s")}}
+
+
 def naive_load(graph: Graph, path: Path, relationships: int) -> dict[str, Any]:
     import cypher
 
@@ -117,6 +145,10 @@ def main() -> None:
     parser.add_argument("--heap", default="4g")
     parser.add_argument("--pagecache", default="6g")
     parser.add_argument("--skip-variants", action="store_true", help="Only the naive baseline and the full load.")
+    parser.add_argument("--bulk", action="store_true", help="Also the offline-importer load of --entities.")
+    parser.add_argument("--online-entities", type=int, default=None,
+                        help="Registry size for the transactional load (default: --entities).")
+    parser.add_argument("--bulk-port", type=int, default=7693)
     args = parser.parse_args()
 
     settings = load_settings(local_heap=args.heap, local_pagecache=args.pagecache)
@@ -138,12 +170,20 @@ def main() -> None:
         print(f"{args.variants_entities:,} entities:", variants[-1], flush=True)
     results["variants"] = variants
 
-    big = registry(args.entities)
+    online_entities = args.online_entities or args.entities
     reset(graph)
-    results["full"] = timed_load(server.uri, big, args.batch)
-    print(f"{args.entities:,} entities:", results["full"], flush=True)
+    results["full"] = timed_load(server.uri, registry(online_entities), args.batch)
+    print(f"{online_entities:,} entities:", results["full"], flush=True)
     results["ratio_vs_naive"] = round(results["full"]["rels_per_s"] / results["naive"]["rels_per_s"], 1)
     print(f"batched loader / naive loader: {results['ratio_vs_naive']}x", flush=True)
+    if args.bulk:
+        server.stop()  # the two servers would share 2 cores
+        results["bulk"] = timed_bulk_load(registry(args.entities), args.bulk_port, args.heap, args.pagecache)
+        print(f"{args.entities:,} entities, bulk:", results["bulk"], flush=True)
+        results["bulk_vs_batched"] = round(results["bulk"]["rels_per_s"] / results["full"]["rels_per_s"], 1)
+        results["bulk_vs_naive"] = round(results["bulk"]["rels_per_s"] / results["naive"]["rels_per_s"], 1)
+        print(f"bulk / batched: {results['bulk_vs_batched']}x; bulk / naive: {results['bulk_vs_naive']}x",
+              flush=True)
     stamp = time.strftime("%Y%m%dT%H%M%S")
     (OUT / f"load-{stamp}.json").write_text(json.dumps(results, indent=2))
     driver.close()

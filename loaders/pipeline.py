@@ -146,7 +146,7 @@ class LoadReport:
     rejected: int = 0
     rejects_file: str | None = None
     duration_s: float = 0.0
-    write: dict[str, int] = field(default_factory=dict)
+    write: dict[str, float] = field(default_factory=dict)
     status: str = "running"
 
     @property
@@ -175,7 +175,7 @@ class Rejects:
             self.handle.close()
 
 
-def _record_id(raw: Any) -> str | None:
+def record_id(raw: Any) -> str | None:
     if isinstance(raw, dict):
         for key in ("statementId", "statementID", "recordId", "id", "LEI", "company_number"):
             if isinstance(raw.get(key), str):
@@ -208,16 +208,16 @@ def run_load(
     rejects = Rejects(rejects_dir, source, run_id)
     writer = GraphWriter(graph, batch_size)
     started = time.perf_counter()
-    _record_run(graph, report, started)
+    record_run(graph, report)
     # Parsing in a second thread was measured slower (the GIL): Python and Neo4j alternate instead.
-    produced_items = _transformed_inline(files, reader, transform)
+    produced_items = transformed_items(files, reader, transform)
     try:
         for item, produced, error in produced_items:
             report.read += 1
             if progress:
                 progress(1)
             if error is not None:
-                rejects.add(item, error, _record_id(item.raw))
+                rejects.add(item, error, record_id(item.raw))
                 continue
             report.transformed += 1
             writer.start_item()
@@ -232,14 +232,14 @@ def run_load(
         rejects.close()
         report.rejected = rejects.count
         report.rejects_file = str(rejects.path) if rejects.count else None
-        report.write = writer.stats.as_dict()
+        report.write.update(writer.stats.as_dict())
         report.duration_s = round(time.perf_counter() - started, 3)
         with contextlib.suppress(Exception):  # the run record must not hide the load's own outcome
-            _record_run(graph, report, started)
+            record_run(graph, report)
     return report
 
 
-def _transformed_inline(
+def transformed_items(
     files: list[Path], reader: Reader, transform: Transform,
 ) -> Iterator[tuple[SourceItem, list[Transformed], str | None]]:
     for path in files:
@@ -253,13 +253,14 @@ def _transformed_inline(
                 yield item, [], _reason(error)
 
 
-def _record_run(graph: Graph, report: LoadReport, started: float) -> None:
+def record_run(graph: Graph, report: LoadReport, mode: str = "online", started_at: datetime | None = None) -> None:
     props = {
         "source": report.source, "files": report.files, "read": report.read, "transformed": report.transformed,
         "rejected": report.rejected, "rejects_file": report.rejects_file, "duration_s": report.duration_s,
-        "status": report.status, "finished_at": datetime.now(UTC) if report.status != "running" else None,
+        "status": report.status, "mode": mode,
+        "finished_at": datetime.now(UTC) if report.status != "running" else None,
         **{f"written_{k}": v for k, v in report.write.items()},
     }
-    if report.status == "running":
-        props["started_at"] = datetime.now(UTC)
+    if report.status == "running" or started_at is not None:
+        props["started_at"] = started_at or datetime.now(UTC)
     graph.write("load/record_run", id=report.run_id, props={k: v for k, v in props.items() if v is not None})
