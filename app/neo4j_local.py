@@ -113,7 +113,7 @@ def find_java(neo4j_version: str) -> str:
 
 
 class LocalNeo4j:
-    def __init__(self, settings: Settings, instance: str = "default", port: int | None = None) -> None:
+    def __init__(self, settings: Settings, instance: str | None = None, port: int | None = None) -> None:
         if not settings.neo4j_version:
             raise LocalServerError(
                 "NEO4J_VERSION is not set: it is pinned in the project's .env file; "
@@ -122,7 +122,7 @@ class LocalNeo4j:
         self.settings = settings
         self.version = settings.neo4j_version
         self.port = port or settings.local_bolt_port
-        self.home = (settings.local_home / instance).resolve()
+        self.home = (settings.local_home / (instance or settings.local_instance)).resolve()
         self.distribution = (settings.cache_dir / f"neo4j-community-{self.version}").resolve()
         self.pid_file = self.home / "server.pid"  # Neo4j writes run/neo4j.pid itself
         self.log_file = self.home / "logs" / "console.log"

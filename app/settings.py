@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     neo4j_max_retry_s: float = Field(default=15.0, ge=0, description="How long managed transactions are retried.")
 
     local_bolt_port: int = Field(default=7687, ge=1, le=65535)
+    local_instance: str = Field(default="default", pattern=r"^[A-Za-z0-9_-]+$",
+                                description="Folder of the local server under local_home.")
     local_home: Path = Field(default=PROJECT_ROOT / ".neo4j", description="Data, logs and pid of local servers.")
     cache_dir: Path = Field(default=Path.home() / ".cache" / "ownership")
     local_heap: str = Field(default="1g", pattern=r"^\d+[mg]$")

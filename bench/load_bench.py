@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from app.db import Graph, create_driver  # noqa: E402
 from app.neo4j_local import LocalNeo4j  # noqa: E402
-from app.schema import init_schema, reset_graph  # noqa: E402
+from app.schema import init_schema  # noqa: E402
 from app.settings import load_settings  # noqa: E402
 from loaders import synth  # noqa: E402
 from loaders.pipeline import iter_json_lines  # noqa: E402
@@ -63,11 +63,6 @@ def open_bench(instance: str, port: int, heap: str = "4g", pagecache: str = "6g"
     return server, graph, int(row["n"])
 
 
-def reset(graph: Graph) -> None:
-    reset_graph(graph, batch=20_000)
-    init_schema(graph)
-
-
 def timed_load(uri: str, path: Path, batch: int, rust: bool = True) -> dict[str, Any]:
     env = {**os.environ, "NEO4J_URI": uri, "OWNERSHIP_LOG_FORMAT": "text"}
     base = [sys.executable, "-c", NO_RUST] if not rust else [str(Path(sys.executable).parent / "ownership")]
@@ -86,16 +81,14 @@ def timed_load(uri: str, path: Path, batch: int, rust: bool = True) -> dict[str,
             "batch": batch, "rust": rust}
 
 
-def timed_bulk_load(path: Path, port: int, heap: str, pagecache: str) -> dict[str, Any]:
-    """`ownership load bods PATH --bulk` into an emptied server of its own; the CLI's own figures."""
-    home = ROOT / ".neo4j" / "bench-bulk"
-    settings = load_settings(local_home=home, local_bolt_port=port, local_heap=heap, local_pagecache=pagecache)
-    server = LocalNeo4j(settings)
-    server.stop()
-    shutil.rmtree(server.home / "data", ignore_errors=True)
+def timed_bulk_load(server: LocalNeo4j, path: Path) -> dict[str, Any]:
+    """`ownership load bods PATH --bulk` into `server`, emptied first; the CLI's own figures. The server is
+    left running with the imported registry (what the engine and API benchmarks read)."""
+    wipe(server)
     env = {k: v for k, v in os.environ.items() if k not in ("NEO4J_URI", "OWNERSHIP_NEO4J_URI")}
-    env.update(OWNERSHIP_LOCAL_HOME=str(home), OWNERSHIP_LOCAL_BOLT_PORT=str(port), OWNERSHIP_LOCAL_HEAP=heap,
-               OWNERSHIP_LOCAL_PAGECACHE=pagecache, OWNERSHIP_LOG_FORMAT="text")
+    env.update(OWNERSHIP_LOCAL_HOME=str(server.home.parent), OWNERSHIP_LOCAL_INSTANCE=server.home.name,
+               OWNERSHIP_LOCAL_BOLT_PORT=str(server.port), OWNERSHIP_LOCAL_HEAP=server.settings.local_heap,
+               OWNERSHIP_LOCAL_PAGECACHE=server.settings.local_pagecache, OWNERSHIP_LOG_FORMAT="text")
     cmd = [str(Path(sys.executable).parent / "ownership"), "load", "bods", str(path), "--bulk", "--json",
            "--rejects-dir", str(OUT)]
     started = time.perf_counter()
@@ -104,10 +97,24 @@ def timed_bulk_load(path: Path, port: int, heap: str, pagecache: str) -> dict[st
     if done.returncode != 0:
         raise SystemExit(f"bulk load failed: {done.stderr[-2000:]}{done.stdout[-2000:]}")
     report = json.loads(done.stdout[done.stdout.index("{"):])
-    server.stop()
     return {"seconds": round(elapsed, 2), "relationships": report["interests"], "parties": report["parties"],
             "rels_per_s": round(report["interests"] / elapsed), "peak_rss_mb": report["peak_rss_mb"],
             "phases_s": {k: report[k] for k in ("read_s", "csv_s", "import_s", "indexes_s")}}
+
+
+def wipe(server: LocalNeo4j) -> None:
+    """An empty database in seconds: the server stopped and its data folder removed (deleting millions of
+    nodes through Cypher takes minutes and leaves gigabytes of transaction logs)."""
+    server.stop()
+    shutil.rmtree(server.home / "data", ignore_errors=True)
+
+
+def fresh_graph(server: LocalNeo4j) -> Graph:
+    wipe(server)
+    server.start()
+    graph = Graph(create_driver(load_settings(neo4j_uri=server.uri)), "neo4j")
+    init_schema(graph)
+    return graph
 
 
 def naive_load(graph: Graph, path: Path, relationships: int) -> dict[str, Any]:
@@ -148,37 +155,36 @@ def main() -> None:
     parser.add_argument("--bulk", action="store_true", help="Also the offline-importer load of --entities.")
     parser.add_argument("--online-entities", type=int, default=None,
                         help="Registry size for the transactional load (default: --entities).")
-    parser.add_argument("--bulk-port", type=int, default=7693)
+
     args = parser.parse_args()
 
     settings = load_settings(local_heap=args.heap, local_pagecache=args.pagecache)
     server = LocalNeo4j(settings, instance="bench", port=args.port)
-    server.start()
-    driver = create_driver(load_settings(neo4j_uri=server.uri))
-    graph = Graph(driver, "neo4j")
     results: dict[str, Any] = {"entities": args.entities, "machine_cores": os.cpu_count()}
 
     small = registry(args.variants_entities)
-    reset(graph)
+    graph = fresh_graph(server)
     results["naive"] = naive_load(graph, small, args.naive_relationships)
     print("naive row-at-a-time MERGE:", results["naive"], flush=True)
     variants = []
     for batch, rust in () if args.skip_variants else ((1_000, True), (5_000, True), (20_000, True),
                                                       (args.batch, False)):
-        reset(graph)
+        graph.driver.close()
+        graph = fresh_graph(server)
         variants.append(timed_load(server.uri, small, batch, rust))
         print(f"{args.variants_entities:,} entities:", variants[-1], flush=True)
     results["variants"] = variants
 
     online_entities = args.online_entities or args.entities
-    reset(graph)
+    graph.driver.close()
+    graph = fresh_graph(server)
     results["full"] = timed_load(server.uri, registry(online_entities), args.batch)
     print(f"{online_entities:,} entities:", results["full"], flush=True)
     results["ratio_vs_naive"] = round(results["full"]["rels_per_s"] / results["naive"]["rels_per_s"], 1)
     print(f"batched loader / naive loader: {results['ratio_vs_naive']}x", flush=True)
+    graph.driver.close()
     if args.bulk:
-        server.stop()  # the two servers would share 2 cores
-        results["bulk"] = timed_bulk_load(registry(args.entities), args.bulk_port, args.heap, args.pagecache)
+        results["bulk"] = timed_bulk_load(server, registry(args.entities))
         print(f"{args.entities:,} entities, bulk:", results["bulk"], flush=True)
         results["bulk_vs_batched"] = round(results["bulk"]["rels_per_s"] / results["full"]["rels_per_s"], 1)
         results["bulk_vs_naive"] = round(results["bulk"]["rels_per_s"] / results["naive"]["rels_per_s"], 1)
@@ -186,7 +192,6 @@ def main() -> None:
               flush=True)
     stamp = time.strftime("%Y%m%dT%H%M%S")
     (OUT / f"load-{stamp}.json").write_text(json.dumps(results, indent=2))
-    driver.close()
 
 
 if __name__ == "__main__":

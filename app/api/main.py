@@ -54,7 +54,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         driver = create_driver(settings)
-        graph = Graph(driver, settings.neo4j_database)
+        graph = Graph(driver, settings.neo4j_database, read_retry_s=settings.neo4j_max_retry_s)
         app.state.services = Services(
             settings=settings, graph=graph, policies=active_policies(settings),
             generations=GenerationView(lambda: published_generations(graph), settings.generation_poll_s),

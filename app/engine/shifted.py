@@ -145,7 +145,7 @@ def _evaluate_affected(graph: Graph, policy: Policy, generation: dict[str, Any],
             return None
         if upper_level:
             for row in graph.read("engine/holders_evidence", generation=generation["id"], ids=upper_level,
-                                  as_of=as_of):
+                                  started_at=generation["started_at"], as_of=as_of):
                 rows_by_subject.setdefault(row["subject_id"], []).append(row)
             open_ids.extend(upper_level)
         level = upper_level
@@ -169,7 +169,7 @@ def _evaluate_affected(graph: Graph, policy: Policy, generation: dict[str, Any],
 
     def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
         missing = [i for i in ids if i not in rows_by_subject]
-        fetched = holder_rows_cache.rows(graph, generation["id"], as_of, missing, affected.stamp) if missing else []
+        fetched = holder_rows_cache.rows(graph, generation, as_of, missing, affected.stamp) if missing else []
         known = [row for i in ids for row in rows_by_subject.get(i, [])]
         return [{**row, "holder_verdict": membership(row["holder_id"], analysis, pins)
                  if row["holder_id"] in evaluated else row.get("holder_verdict")} for row in known] + fetched

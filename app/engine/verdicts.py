@@ -37,8 +37,9 @@ class _HolderRowsCache:
     def __init__(self, size: int) -> None:
         self._items: LRU[tuple[Any, ...], list[dict[str, Any]]] = LRU(size)
 
-    def rows(self, graph: Graph, generation_id: str, as_of: Any, ids: list[str],
+    def rows(self, graph: Graph, generation: dict[str, Any], as_of: Any, ids: list[str],
              stamp: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        generation_id = generation["id"]
         base = (generation_id, str(as_of), stamp)
         found: dict[str, list[dict[str, Any]]] = {}
         for pid in ids:
@@ -49,7 +50,8 @@ class _HolderRowsCache:
         if missing:
             fetched: dict[str, list[dict[str, Any]]] = {pid: [] for pid in missing}
             for row in graph.read("engine/holders_evidence_ahead", generation=generation_id, ids=missing,
-                                  as_of=as_of, ahead=READ_AHEAD, ahead_degree=READ_AHEAD_DEGREE):
+                                  started_at=generation["started_at"], as_of=as_of, ahead=READ_AHEAD,
+                                  ahead_degree=READ_AHEAD_DEGREE):
                 if row["holder_id"] is not None:  # a subject read ahead with no valid interest held in it
                     fetched.setdefault(row["subject_id"], []).append(row)
                 else:
@@ -250,7 +252,8 @@ def read_bundle(graph: Graph, generation: dict[str, Any], ref: str,
                 as_of: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """The party a reference names (with its identifiers) and the rest of its stored bundle: its verdict in
     the generation and the interests held in it on `as_of` with each holder's generation verdict."""
-    rows = graph.read("engine/stored_bundle", ref=ref, generation=generation["id"], as_of=as_of)
+    rows = graph.read("engine/stored_bundle", ref=ref, generation=generation["id"],
+                      started_at=generation["started_at"], as_of=as_of)
     if not rows:
         raise UnknownEntity(ref)
     bundle = rows[0]
@@ -265,7 +268,7 @@ def bundle_holder_rows(graph: Graph, generation: dict[str, Any], as_of: Any, par
     def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
         if ids == [party_id]:
             return list(bundle["holders"])
-        return holder_rows_cache.rows(graph, generation["id"], as_of, ids, stamp)
+        return holder_rows_cache.rows(graph, generation, as_of, ids, stamp)
 
     return holder_rows
 
@@ -276,7 +279,7 @@ def stored_verdict_by_ref(graph: Graph, policy: Policy, generation: dict[str, An
     a `NewerParty` when the party appeared after the generation started."""
     as_of = generation["as_of"]
     party, row = read_bundle(graph, generation, ref, as_of)
-    if newer_than(generation, party):
+    if row["newer"]:
         return NewerParty(party, list(row["holders"]))
     verdict = row["verdict"] or clear_verdict(party["id"])
     holder_rows = bundle_holder_rows(graph, generation, as_of, party["id"], row)
@@ -330,10 +333,10 @@ def from_generation_verdict(graph: Graph, policy: Policy, generation: dict[str, 
     held in the party on the generation's date, when the caller has read them already.
     """
     as_of = native(generation["as_of"])
-    started = native(generation.get("started_at"))
-    rows = holders if holders is not None else graph.read("engine/holders_evidence", generation=generation["id"],
-                                                            ids=[party["id"]], as_of=as_of)
-    if any(native(r.get("holder_first_seen")) is None or native(r["holder_first_seen"]) > started for r in rows):
+    rows = holders if holders is not None else graph.read(
+        "engine/holders_evidence", generation=generation["id"], started_at=generation["started_at"],
+        ids=[party["id"]], as_of=as_of)
+    if any(r["holder_newer"] for r in rows):
         return None
     nodes = {party["id"]: party_node(party)}
     pins: dict[str, tuple[str, str]] = {}

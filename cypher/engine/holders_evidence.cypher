@@ -1,6 +1,8 @@
 // The valid interests held in each of the given parties, with each holder's verdict in the generation,
 // for evidence (which holders count, with what stake, from which statement and source).
-// Parameters: $generation, $ids, $as_of
+// A holder first seen after the generation started ($started_at) is `holder_newer`: the generation has no
+// verdict on it. Interests come without their load stamp (a datetime the evidence never shows).
+// Parameters: $generation, $started_at, $ids, $as_of
 UNWIND $ids AS id
 MATCH (x:Party {id: id})<-[r:OWNS|CONTROLS]-(h:Party)
 USING INDEX x:Party(id)
@@ -8,10 +10,12 @@ WHERE (r.start_date IS NULL OR r.start_date <= $as_of) AND (r.end_date IS NULL O
 OPTIONAL MATCH (v:Verdict {generation: $generation, party_id: h.id})
 USING INDEX v:Verdict(generation, party_id)
 RETURN id AS subject_id, h.id AS holder_id, h.name AS holder_name, h.kind AS holder_kind,
-       h.first_seen AS holder_first_seen,
+       coalesce(h.first_seen > $started_at, true) AS holder_newer,
        h.jurisdiction AS holder_jurisdiction, h.headquarters AS holder_headquarters,
        h.entity_type AS holder_entity_type, h.state_of AS holder_state_of, h.nationalities AS holder_nationalities,
        type(r) AS relation,
-       r {.*} AS interest, v {.verdict, .seed, .seed_reason, .pinned, .pin_reason, .share_min, .share_max, .lookthrough_min,
+       r {.record, .source, .interest_type, .direct, .start_date, .end_date, .statement_id, .statement_date,
+          .details, .measure, .kind, .share_min, .share_max, .share_min_exclusive, .share_max_exclusive,
+          .closed} AS interest, v {.verdict, .seed, .seed_reason, .pinned, .pin_reason, .share_min, .share_max, .lookthrough_min,
           .lookthrough_max}
          AS holder_verdict

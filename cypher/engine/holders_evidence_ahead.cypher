@@ -5,7 +5,8 @@
 // Rows are tagged with their subject; a subject's rows are complete (every valid interest held in it).
 // Only holders with at most $ahead_degree interests held in them are read ahead, at most $ahead per level:
 // a chain stops after a few hundred edges, and reading ahead through hubs read thousands of rows for it.
-// Parameters: $generation, $ids, $as_of, $ahead, $ahead_degree
+// Holders first seen after the generation started are `holder_newer`, as in holders_evidence.
+// Parameters: $generation, $started_at, $ids, $as_of, $ahead, $ahead_degree
 CALL () {
   UNWIND $ids AS id
   MATCH (s:Party {id: id})
@@ -41,10 +42,12 @@ WHERE (r.start_date IS NULL OR r.start_date <= $as_of) AND (r.end_date IS NULL O
 OPTIONAL MATCH (v:Verdict {generation: $generation, party_id: h.id})
 USING INDEX v:Verdict(generation, party_id)
 RETURN s.id AS subject_id, h.id AS holder_id, h.name AS holder_name, h.kind AS holder_kind,
-       h.first_seen AS holder_first_seen,
+       coalesce(h.first_seen > $started_at, true) AS holder_newer,
        h.jurisdiction AS holder_jurisdiction, h.headquarters AS holder_headquarters,
        h.entity_type AS holder_entity_type, h.state_of AS holder_state_of, h.nationalities AS holder_nationalities,
        type(r) AS relation,
-       r {.*} AS interest, v {.verdict, .seed, .seed_reason, .pinned, .pin_reason, .share_min, .share_max,
+       r {.record, .source, .interest_type, .direct, .start_date, .end_date, .statement_id, .statement_date,
+          .details, .measure, .kind, .share_min, .share_max, .share_min_exclusive, .share_max_exclusive,
+          .closed} AS interest, v {.verdict, .seed, .seed_reason, .pinned, .pin_reason, .share_min, .share_max,
           .lookthrough_min, .lookthrough_max}
          AS holder_verdict

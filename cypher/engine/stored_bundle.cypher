@@ -1,6 +1,9 @@
 // One round trip for a stored verdict: the party a reference names, its verdict in the generation, and
 // the valid interests held in it with each holder's verdict (the first level of the evidence).
-// Parameters: $ref, $generation, $as_of
+// `newer`: the party was first seen after the generation started ($started_at), so it has no verdict in
+// it; holders likewise (`holder_newer`). Datetimes stay in the graph: hydrating them costs more than the
+// rest of a lookup.
+// Parameters: $ref, $generation, $started_at, $as_of
 OPTIONAL MATCH (:Identifier {key: $ref})-[:IDENTIFIES]->(by_key:Party)
 OPTIONAL MATCH (by_id:Party {id: $ref})
 WITH coalesce(by_key, by_id) AS p
@@ -16,13 +19,16 @@ CALL (p) {
   OPTIONAL MATCH (hv:Verdict {generation: $generation, party_id: h.id})
   RETURN collect(CASE WHEN r IS NULL THEN null ELSE {
            subject_id: p.id, holder_id: h.id, holder_name: h.name, holder_kind: h.kind,
-           holder_first_seen: h.first_seen, holder_jurisdiction: h.jurisdiction,
+           holder_newer: coalesce(h.first_seen > $started_at, true), holder_jurisdiction: h.jurisdiction,
            holder_headquarters: h.headquarters, holder_entity_type: h.entity_type, holder_state_of: h.state_of,
-           holder_nationalities: h.nationalities, relation: type(r), interest: r {.*},
+           holder_nationalities: h.nationalities, relation: type(r),
+           interest: r {.record, .source, .interest_type, .direct, .start_date, .end_date, .statement_id, .statement_date,
+          .details, .measure, .kind, .share_min, .share_max, .share_min_exclusive, .share_max_exclusive,
+          .closed},
            holder_verdict: hv {.verdict, .seed, .seed_reason, .pinned, .pin_reason, .share_min, .share_max,
                                .lookthrough_min, .lookthrough_max}} END) AS holders
 }
 RETURN p {.id, .name, .names, .kind, .entity_type, .jurisdiction, .headquarters, .address_country,
           .nationalities, .state_of, .dissolved, .sources, .first_seen, .last_seen, .placeholder,
           .unresolved_countries, .reporting_exceptions, .tags} AS party,
-       identifiers, v {.*} AS verdict, holders
+       p.first_seen > $started_at AS newer, identifiers, v {.*} AS verdict, holders
