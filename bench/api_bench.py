@@ -127,6 +127,7 @@ def main() -> None:
     parser.add_argument("--distinct", type=int, default=100_000, help="Distinct entities for the cold run")
     parser.add_argument("--hot", type=int, default=1_000, help="Entities in the hot set")
     parser.add_argument("--screen", type=int, default=1_000)
+    parser.add_argument("--only-verdicts", action="store_true", help="Skip screening and the summary file.")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed (Debian: apt-get install wrk)")
@@ -173,6 +174,11 @@ def main() -> None:
               flush=True)
         results["verdicts_distinct"] = run_wrk(url, args.duration, args.connections, args.threads, cold_refs)
         print(f"stored verdicts, {args.distinct:,} distinct entities:", results["verdicts_distinct"], flush=True)
+        results["verdicts_distinct_low_concurrency"] = run_wrk(url, args.duration, 4, args.threads, cold_refs)
+        print(f"stored verdicts, {args.distinct:,} distinct entities, 4 connections:",
+              results["verdicts_distinct_low_concurrency"], flush=True)
+        if args.only_verdicts:
+            return
         rng = random.Random(11)
         by_name = [{"name": alter(n, rng)} for n in names[: args.screen]]
         results["screen_names"] = screening(url, by_name, repeats=3)

@@ -35,6 +35,7 @@ from app.engine.verdicts import (
     newer_than,
     party_node,
     read_bundle,
+    started_text,
 )
 from app.lru import LRU
 from app.policy import Policy
@@ -145,7 +146,7 @@ def _evaluate_affected(graph: Graph, policy: Policy, generation: dict[str, Any],
             return None
         if upper_level:
             for row in graph.read("engine/holders_evidence", generation=generation["id"], ids=upper_level,
-                                  started_at=generation["started_at"], as_of=as_of):
+                                  started_at=started_text(generation), as_of=as_of):
                 rows_by_subject.setdefault(row["subject_id"], []).append(row)
             open_ids.extend(upper_level)
         level = upper_level

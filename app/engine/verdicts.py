@@ -50,7 +50,7 @@ class _HolderRowsCache:
         if missing:
             fetched: dict[str, list[dict[str, Any]]] = {pid: [] for pid in missing}
             for row in graph.read("engine/holders_evidence_ahead", generation=generation_id, ids=missing,
-                                  started_at=generation["started_at"], as_of=as_of, ahead=READ_AHEAD,
+                                  started_at=started_text(generation), as_of=as_of, ahead=READ_AHEAD,
                                   ahead_degree=READ_AHEAD_DEGREE):
                 if row["holder_id"] is not None:  # a subject read ahead with no valid interest held in it
                     fetched.setdefault(row["subject_id"], []).append(row)
@@ -96,6 +96,19 @@ def resolve(graph: Graph, ref: str) -> dict[str, Any]:
     party = {k: v for k, v in rows[0]["party"].items() if v is not None}
     party["identifiers"] = sorted(rows[0]["identifiers"])
     return party
+
+
+_STARTED_TEXT: dict[str, str] = {}
+
+
+def started_text(generation: dict[str, Any]) -> str:
+    """When the generation started, as ISO text for statements (`datetime($started_at)`), once per generation."""
+    text = _STARTED_TEXT.get(generation["id"])
+    if text is None:
+        started = generation["started_at"]
+        text = _STARTED_TEXT[generation["id"]] = started.iso_format() if hasattr(started, "iso_format") else \
+            started.isoformat()
+    return text
 
 
 def newer_than(generation: dict[str, Any], party: dict[str, Any]) -> bool:
@@ -253,7 +266,7 @@ def read_bundle(graph: Graph, generation: dict[str, Any], ref: str,
     """The party a reference names (with its identifiers) and the rest of its stored bundle: its verdict in
     the generation and the interests held in it on `as_of` with each holder's generation verdict."""
     rows = graph.read("engine/stored_bundle", ref=ref, generation=generation["id"],
-                      started_at=generation["started_at"], as_of=as_of)
+                      started_at=started_text(generation), as_of=as_of)
     if not rows:
         raise UnknownEntity(ref)
     bundle = rows[0]
@@ -334,7 +347,7 @@ def from_generation_verdict(graph: Graph, policy: Policy, generation: dict[str, 
     """
     as_of = native(generation["as_of"])
     rows = holders if holders is not None else graph.read(
-        "engine/holders_evidence", generation=generation["id"], started_at=generation["started_at"],
+        "engine/holders_evidence", generation=generation["id"], started_at=started_text(generation),
         ids=[party["id"]], as_of=as_of)
     if any(r["holder_newer"] for r in rows):
         return None

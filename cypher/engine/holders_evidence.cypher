@@ -2,7 +2,8 @@
 // for evidence (which holders count, with what stake, from which statement and source).
 // A holder first seen after the generation started ($started_at) is `holder_newer`: the generation has no
 // verdict on it. Interests come without their load stamp (a datetime the evidence never shows).
-// Parameters: $generation, $started_at, $ids, $as_of
+// Parameters: $generation, $started_at (ISO datetime text: packing a driver DateTime costs more than the
+// read), $ids, $as_of
 UNWIND $ids AS id
 MATCH (x:Party {id: id})<-[r:OWNS|CONTROLS]-(h:Party)
 USING INDEX x:Party(id)
@@ -10,7 +11,7 @@ WHERE (r.start_date IS NULL OR r.start_date <= $as_of) AND (r.end_date IS NULL O
 OPTIONAL MATCH (v:Verdict {generation: $generation, party_id: h.id})
 USING INDEX v:Verdict(generation, party_id)
 RETURN id AS subject_id, h.id AS holder_id, h.name AS holder_name, h.kind AS holder_kind,
-       coalesce(h.first_seen > $started_at, true) AS holder_newer,
+       coalesce(h.first_seen > datetime($started_at), true) AS holder_newer,
        h.jurisdiction AS holder_jurisdiction, h.headquarters AS holder_headquarters,
        h.entity_type AS holder_entity_type, h.state_of AS holder_state_of, h.nationalities AS holder_nationalities,
        type(r) AS relation,

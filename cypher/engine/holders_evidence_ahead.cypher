@@ -6,7 +6,7 @@
 // Only holders with at most $ahead_degree interests held in them are read ahead, at most $ahead per level:
 // a chain stops after a few hundred edges, and reading ahead through hubs read thousands of rows for it.
 // Holders first seen after the generation started are `holder_newer`, as in holders_evidence.
-// Parameters: $generation, $started_at, $ids, $as_of, $ahead, $ahead_degree
+// Parameters: $generation, $started_at (ISO datetime text), $ids, $as_of, $ahead, $ahead_degree
 CALL () {
   UNWIND $ids AS id
   MATCH (s:Party {id: id})
@@ -42,7 +42,7 @@ WHERE (r.start_date IS NULL OR r.start_date <= $as_of) AND (r.end_date IS NULL O
 OPTIONAL MATCH (v:Verdict {generation: $generation, party_id: h.id})
 USING INDEX v:Verdict(generation, party_id)
 RETURN s.id AS subject_id, h.id AS holder_id, h.name AS holder_name, h.kind AS holder_kind,
-       coalesce(h.first_seen > $started_at, true) AS holder_newer,
+       coalesce(h.first_seen > datetime($started_at), true) AS holder_newer,
        h.jurisdiction AS holder_jurisdiction, h.headquarters AS holder_headquarters,
        h.entity_type AS holder_entity_type, h.state_of AS holder_state_of, h.nationalities AS holder_nationalities,
        type(r) AS relation,

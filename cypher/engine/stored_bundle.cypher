@@ -3,7 +3,7 @@
 // `newer`: the party was first seen after the generation started ($started_at), so it has no verdict in
 // it; holders likewise (`holder_newer`). Datetimes stay in the graph: hydrating them costs more than the
 // rest of a lookup.
-// Parameters: $ref, $generation, $started_at, $as_of
+// Parameters: $ref, $generation, $started_at (ISO datetime text), $as_of
 OPTIONAL MATCH (:Identifier {key: $ref})-[:IDENTIFIES]->(by_key:Party)
 OPTIONAL MATCH (by_id:Party {id: $ref})
 WITH coalesce(by_key, by_id) AS p
@@ -19,7 +19,7 @@ CALL (p) {
   OPTIONAL MATCH (hv:Verdict {generation: $generation, party_id: h.id})
   RETURN collect(CASE WHEN r IS NULL THEN null ELSE {
            subject_id: p.id, holder_id: h.id, holder_name: h.name, holder_kind: h.kind,
-           holder_newer: coalesce(h.first_seen > $started_at, true), holder_jurisdiction: h.jurisdiction,
+           holder_newer: coalesce(h.first_seen > datetime($started_at), true), holder_jurisdiction: h.jurisdiction,
            holder_headquarters: h.headquarters, holder_entity_type: h.entity_type, holder_state_of: h.state_of,
            holder_nationalities: h.nationalities, relation: type(r),
            interest: r {.record, .source, .interest_type, .direct, .start_date, .end_date, .statement_id, .statement_date,
@@ -29,6 +29,7 @@ CALL (p) {
                                .lookthrough_min, .lookthrough_max}} END) AS holders
 }
 RETURN p {.id, .name, .names, .kind, .entity_type, .jurisdiction, .headquarters, .address_country,
-          .nationalities, .state_of, .dissolved, .sources, .first_seen, .last_seen, .placeholder,
+          .nationalities, .state_of, .dissolved, .sources, .placeholder,
+          first_seen: toString(p.first_seen), last_seen: toString(p.last_seen),
           .unresolved_countries, .reporting_exceptions, .tags} AS party,
-       p.first_seen > $started_at AS newer, identifiers, v {.*} AS verdict, holders
+       p.first_seen > datetime($started_at) AS newer, identifiers, v {.*} AS verdict, holders
