@@ -42,8 +42,8 @@ from app.neo4j_local import LocalNeo4j
 from app.schema import init_schema
 from app.settings import Settings
 from loaders.model import InterestRecord, PartyRecord, RecordClosure, RecordRetraction, Transformed
-from loaders.pipeline import LoadReport, Reader, Rejects, Transform, record_id, record_run, transformed_items
-from loaders.writer import _interest_props, _party_row, party_id
+from loaders.pipeline import LoadReport, Reader, Rejects, Transform, accepted_items, record_run
+from loaders.writer import WriteStats, _interest_props, _party_row, party_id
 
 ARRAY_DELIMITER = "\x1f"  # the importer splits arrays (and labels) on it; never in names, unlike ';'
 
@@ -61,21 +61,6 @@ INTEREST_COLUMNS: list[tuple[str, str]] = [
     ("loaded_at", "datetime"), ("measure", ""), ("kind", ""), ("share_min", "double"), ("share_max", "double"),
     ("share_min_exclusive", "boolean"), ("share_max_exclusive", "boolean"), ("closed", "boolean"),
 ]
-LIST_PROPERTIES = {name for name, kind in PARTY_COLUMNS if kind == "string[]"}
-
-
-@dataclass
-class BulkStats:
-    parties: int = 0
-    placeholders: int = 0
-    merged: int = 0
-    interests: int = 0
-    replaced_records: int = 0
-    closed: int = 0
-    stale: int = 0
-
-    def as_dict(self) -> dict[str, int]:
-        return dict(vars(self))
 
 
 @dataclass
@@ -115,7 +100,7 @@ class BulkResolver:
         # record key -> (statement item now stating it (-1: retracted), its statement date as an ordinal,
         # closure end date); tuples of ints keep a million records small
         self.records: dict[str, tuple[int, int | None, date | None]] = {}
-        self.stats = BulkStats()
+        self.stats = WriteStats()  # the online loader's counts, so reports compare
         self.item_no = 0
         self._item_records: dict[str, bool] = {}  # records this item states: True kept, False stale
         work.mkdir(parents=True, exist_ok=True)
@@ -426,14 +411,7 @@ def run_bulk_load(
     try:
         step("reading and resolving")
         mark = time.perf_counter()
-        for item, produced, error in transformed_items(files, reader, transform):
-            report.read += 1
-            if progress:
-                progress(1)
-            if error is not None:
-                rejects.add(item, error, record_id(item.raw))
-                continue
-            report.transformed += 1
+        for produced in accepted_items(files, reader, transform, report, rejects, progress):
             resolver.add_item(produced)
         timings["read_s"] = time.perf_counter() - mark
         step("writing CSV for the importer")

@@ -210,16 +210,8 @@ def run_load(
     started = time.perf_counter()
     record_run(graph, report)
     # Parsing in a second thread was measured slower (the GIL): Python and Neo4j alternate instead.
-    produced_items = transformed_items(files, reader, transform)
     try:
-        for item, produced, error in produced_items:
-            report.read += 1
-            if progress:
-                progress(1)
-            if error is not None:
-                rejects.add(item, error, record_id(item.raw))
-                continue
-            report.transformed += 1
+        for produced in accepted_items(files, reader, transform, report, rejects, progress):
             writer.start_item()
             for record in produced:
                 writer.add(record)
@@ -237,6 +229,20 @@ def run_load(
         with contextlib.suppress(Exception):  # the run record must not hide the load's own outcome
             record_run(graph, report)
     return report
+
+
+def accepted_items(files: list[Path], reader: Reader, transform: Transform, report: LoadReport, rejects: Rejects,
+                   progress: Callable[[int], None] | None = None) -> Iterator[list[Transformed]]:
+    """What each good source item transformed into, in file order; bad items are counted and rejected."""
+    for item, produced, error in transformed_items(files, reader, transform):
+        report.read += 1
+        if progress:
+            progress(1)
+        if error is not None:
+            rejects.add(item, error, record_id(item.raw))
+            continue
+        report.transformed += 1
+        yield produced
 
 
 def transformed_items(
