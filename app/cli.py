@@ -212,7 +212,7 @@ def load(
                     err.print(f"bulk load: {name}")
 
             report = run_bulk_load(LocalNeo4j(s), s, loader.source, files, loader.reader, loader.transform,
-                                   rejects_dir, advance, phase)
+                                   rejects_dir, advance, phase, json_lines_parts=loader.json_lines_parts)
         else:
             assert driver is not None
             report = run_load(Graph(driver, s.neo4j_database), loader.source, files, loader.reader,

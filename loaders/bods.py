@@ -38,6 +38,9 @@ def read(path: Path) -> Iterator[SourceItem]:
     return iter_json_records(path)
 
 
+JSON_LINES_PARTS = True  # `read` is iter_json_records: a big JSON Lines file can be read in parts (--bulk)
+
+
 def _key(ref: str) -> str:
     return f"BODS:{ref}"
 

@@ -24,13 +24,15 @@ every statement and reader treats an absent list as empty.
 from __future__ import annotations
 
 import csv
+import multiprocessing
 import resource
 import shutil
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -42,7 +44,20 @@ from app.neo4j_local import LocalNeo4j
 from app.schema import init_schema
 from app.settings import Settings
 from loaders.model import InterestRecord, PartyRecord, RecordClosure, RecordRetraction, Transformed
-from loaders.pipeline import LoadReport, Reader, Rejects, Transform, accepted_items, record_run
+from loaders.pipeline import (
+    LoadReport,
+    Reader,
+    Rejects,
+    SourceFileError,
+    SourceItem,
+    Transform,
+    accepted_items,
+    first_char,
+    iter_json_lines,
+    record_id,
+    record_run,
+    transformed_items,
+)
 from loaders.writer import WriteStats, _interest_props, _party_row, party_id
 
 ARRAY_DELIMITER = "\x1f"  # the importer splits arrays (and labels) on it; never in names, unlike ';'
@@ -98,8 +113,8 @@ class BulkResolver:
         self.described: dict[str, int] = {}
         self.placeholder_source: dict[str, str] = {}
         # record key -> (statement item now stating it (-1: retracted), its statement date as an ordinal,
-        # closure end date); tuples of ints keep a million records small
-        self.records: dict[str, tuple[int, int | None, date | None]] = {}
+        # closure end date as ISO text); tuples of ints keep a million records small
+        self.records: dict[str, tuple[int, int | None, str | None]] = {}
         self.stats = WriteStats()  # the online loader's counts, so reports compare
         self.item_no = 0
         self._item_records: dict[str, bool] = {}  # records this item states: True kept, False stale
@@ -152,49 +167,45 @@ class BulkResolver:
 
     # -- items ------------------------------------------------------------------------------------
 
-    def add_item(self, produced: Iterable[Transformed]) -> None:
+    def add_item(self, ops: list[Any]) -> None:
+        """One source item's records, as `operations` made them (in this process or a worker)."""
         self.item_no += 1
         self._item_records = {}
-        for item in produced:
-            if isinstance(item, PartyRecord):
-                self._join(item.keys, 1)
-                row = _party_row(item, "")
-                self._parties.write(orjson.dumps([item.keys[0], row]) + b"\n")
-            elif isinstance(item, InterestRecord):
-                self._add_interest(item)
-            elif isinstance(item, RecordRetraction):
-                for record in item.records:
-                    self._replace(record, -1, None)
-            elif isinstance(item, RecordClosure):
-                for record in item.records:
+        for op in ops:
+            kind = op[0]
+            if kind == "P":
+                self._join(op[1], 1)
+                self._parties.write(orjson.dumps([op[1][0], op[2]]) + b"\n")
+            elif kind == "I":
+                self._add_interest(*op[1:])
+            elif kind == "R":
+                for record in op[1]:
+                    self.records[record] = (-1, None, None)
+            else:
+                for record in op[1]:
                     state = self.records.get(record)
                     if state is not None and state[0] >= 0 and state[2] is None:
-                        self.records[record] = (state[0], state[1], item.end_date)
+                        self.records[record] = (state[0], state[1], op[2])
 
-    def _replace(self, record: str, item_no: int, statement_date: date | None) -> None:
-        self.records[record] = (item_no, statement_date.toordinal() if statement_date else None, None)
-
-    def _add_interest(self, rec: InterestRecord) -> None:
-        kept = self._item_records.get(rec.record)
+    def _add_interest(self, record: str, day: int | None, relation: str, party_key: str, subject_key: str,
+                      source: str, props: dict[str, Any]) -> None:
+        kept = self._item_records.get(record)
         if kept is None:
-            state = self.records.get(rec.record)
-            older = (state is not None and state[0] >= 0 and state[1] is not None
-                     and rec.statement_date is not None and rec.statement_date.toordinal() < state[1])
-            kept = not older  # an older statement never replaces a newer one (`_older` in the writer)
-            self._item_records[rec.record] = kept
+            state = self.records.get(record)
+            # an older statement never replaces a newer one (`_older` in the writer)
+            kept = not (state is not None and state[0] >= 0 and state[1] is not None and day is not None
+                        and day < state[1])
+            self._item_records[record] = kept
             if kept:
-                self._replace(rec.record, self.item_no, rec.statement_date)
+                self.records[record] = (self.item_no, day, None)
             else:
                 self.stats.stale += 1
         if not kept:
             return
-        for key in (rec.party_key, rec.subject_key):
+        for key in (party_key, subject_key):
             if key not in self.parent:
-                self._join([key], 0, placeholder_source=rec.source)
-        props = _interest_props(rec, self.now)
-        del props["loaded_at"]
-        self._interests.write(orjson.dumps([self.item_no, rec.relation, rec.party_key, rec.subject_key, props])
-                              + b"\n")
+                self._join([key], 0, placeholder_source=source)
+        self._interests.write(orjson.dumps([self.item_no, relation, party_key, subject_key, props]) + b"\n")
 
     def close(self) -> None:
         self._parties.close()
@@ -244,7 +255,7 @@ class BulkResolver:
                     self.stats.replaced_records += 1
                     continue
                 if state[2] is not None and props.get("end_date") is None:
-                    props["end_date"], props["closed"] = state[2].isoformat(), True
+                    props["end_date"], props["closed"] = state[2], True
                     self.stats.closed += 1
                 props["loaded_at"] = now
                 target = owns if relation == "OWNS" else controls
@@ -254,6 +265,103 @@ class BulkResolver:
         (self.work / "parties.spill").unlink(missing_ok=True)
         (self.work / "interests.spill").unlink(missing_ok=True)
         return files
+
+
+def operations(produced: Iterable[Transformed]) -> list[Any]:
+    """A source item's transformed records as plain values for `BulkResolver.add_item` (what a worker process
+    writes back as JSON; dates become ISO text on the way to the spill files either way)."""
+    ops: list[Any] = []
+    for item in produced:
+        if isinstance(item, PartyRecord):
+            ops.append(["P", item.keys, _party_row(item, "")])
+        elif isinstance(item, InterestRecord):
+            props = _interest_props(item, _EPOCH)
+            del props["loaded_at"]
+            ops.append(["I", item.record, item.statement_date.toordinal() if item.statement_date else None,
+                        item.relation, item.party_key, item.subject_key, item.source, props])
+        elif isinstance(item, RecordRetraction):
+            ops.append(["R", item.records])
+        elif isinstance(item, RecordClosure):
+            ops.append(["C", item.records, item.end_date.isoformat()])
+    return ops
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # a placeholder load stamp: pass 2 writes the run's
+
+
+PARALLEL_MIN_BYTES = 32 * 1024 * 1024
+
+
+def _operations_of(files: list[Path], reader: Reader, transform: Transform, report: LoadReport, rejects: Rejects,
+                   progress: Callable[[int], None] | None, work: Path, json_lines_parts: bool) -> Iterator[list[Any]]:
+    """Each good item's operations in file order; big JSON Lines files read in two halves at once."""
+    for path in files:
+        split = _halves(path) if json_lines_parts else None
+        if split is None:
+            for produced in accepted_items([path], reader, transform, report, rejects, progress):
+                yield operations(produced)
+            continue
+        offset, lines_before = split
+        out = work / f"second-half-{uuid.uuid4().hex[:8]}.ops"
+        worker = multiprocessing.get_context("fork").Process(
+            target=_transform_part, args=(path, offset, lines_before, transform, out), daemon=True)
+        worker.start()
+        try:
+            first_half = partial(iter_json_lines, end=offset)
+            for produced in accepted_items([path], first_half, transform, report, rejects, progress):
+                yield operations(produced)
+            worker.join()
+            if worker.exitcode != 0:
+                raise SourceFileError(f"{path}: reading the second half failed (worker exit code {worker.exitcode})")
+            for entry in _lines(out):
+                if entry[0] == 2:
+                    raise SourceFileError(entry[1])
+                report.read += 1
+                if progress:
+                    progress(1)
+                if entry[0] == 1:
+                    rejects.add(SourceItem(entry[1], entry[2], None), entry[3], entry[4])
+                    continue
+                report.transformed += 1
+                yield entry[1]
+        finally:
+            if worker.is_alive():
+                worker.terminate()
+                worker.join()
+            out.unlink(missing_ok=True)
+
+
+def _halves(path: Path) -> tuple[int, int] | None:
+    """Where a big plain JSON Lines file splits at a line start near its middle, and how many lines precede
+    that point; None for files too small to gain from it, gzipped or JSON arrays."""
+    if path.suffix == ".gz" or path.stat().st_size < PARALLEL_MIN_BYTES or first_char(path) != "{":
+        return None
+    with path.open("rb") as handle:
+        handle.seek(path.stat().st_size // 2)
+        handle.readline()
+        offset = handle.tell()
+        handle.seek(0)
+        lines, remaining = 0, offset
+        while remaining:
+            chunk = handle.read(min(1 << 24, remaining))
+            lines += chunk.count(b"\n")
+            remaining -= len(chunk)
+    return offset, lines
+
+
+def _transform_part(path: Path, start: int, first_line: int, transform: Transform, out: Path) -> None:
+    """In a worker process: the second half's items, each as [0, operations] or [1, file, position, reason,
+    record id] (rejected); [2, message] when the file cannot be read to its end."""
+    reader = partial(iter_json_lines, start=start, first_line=first_line)
+    with out.open("wb") as handle:
+        try:
+            for item, produced, error in transformed_items([path], reader, transform):
+                if error is None:
+                    handle.write(orjson.dumps([0, operations(produced)]) + b"\n")
+                else:
+                    handle.write(orjson.dumps([1, item.file, item.position, error, record_id(item.raw)]) + b"\n")
+        except SourceFileError as error:
+            handle.write(orjson.dumps([2, str(error)]) + b"\n")
 
 
 def placeholder_row(source: str) -> dict[str, Any]:
@@ -384,10 +492,13 @@ def run_bulk_load(
     rejects_dir: Path,
     progress: Callable[[int], None] | None = None,
     phase: Callable[[str], None] | None = None,
+    json_lines_parts: bool = False,
 ) -> LoadReport:
     """Reads, resolves and imports `files` into the local server's empty database, then starts it with the
     schema applied and the run recorded. Refuses a database that holds anything (nothing is replaced
-    silently); a bulk import killed half-way leaves a marker that lets the next bulk load replace it."""
+    silently); a bulk import killed half-way leaves a marker that lets the next bulk load replace it.
+    `json_lines_parts`: `reader` is `iter_json_records`, so a big JSON Lines file is read in two halves at
+    once (a worker process transforms the second while this one transforms and resolves the first)."""
     def step(name: str) -> None:
         if phase:
             phase(name)
@@ -411,8 +522,8 @@ def run_bulk_load(
     try:
         step("reading and resolving")
         mark = time.perf_counter()
-        for produced in accepted_items(files, reader, transform, report, rejects, progress):
-            resolver.add_item(produced)
+        for ops in _operations_of(files, reader, transform, report, rejects, progress, work, json_lines_parts):
+            resolver.add_item(ops)
         timings["read_s"] = time.perf_counter() - mark
         step("writing CSV for the importer")
         mark = time.perf_counter()

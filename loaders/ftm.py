@@ -32,6 +32,9 @@ def read(path: Path) -> Iterator[SourceItem]:
     return iter_json_records(path)
 
 
+JSON_LINES_PARTS = True  # `read` is iter_json_records: a big JSON Lines file can be read in parts (--bulk)
+
+
 def _props(entity: dict[str, Any]) -> dict[str, list[Any]]:
     props = entity.get("properties") or {}
     if not isinstance(props, dict):

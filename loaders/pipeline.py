@@ -59,7 +59,7 @@ def open_text(path: Path) -> IO[str]:
     return io.TextIOWrapper(open_binary(path), encoding="utf-8", errors="surrogateescape", newline="")
 
 
-def _first_char(path: Path) -> str:
+def first_char(path: Path) -> str:
     with open_text(path) as handle:
         try:
             while True:
@@ -78,11 +78,20 @@ def _line_error(line: bytes, error: Exception) -> str:
     return f"invalid JSON: {error}"
 
 
-def iter_json_lines(path: Path) -> Iterator[SourceItem]:
-    line_no = 0
+def iter_json_lines(path: Path, start: int = 0, end: int | None = None, first_line: int = 0) -> Iterator[SourceItem]:
+    """JSON Lines; `start`/`end` (byte offsets at line starts, plain files only) read one part of the file,
+    `first_line` being the number of lines before `start`."""
+    line_no = first_line
     try:
         with open_binary(path) as handle:
-            for line_no, line in enumerate(handle, start=1):
+            if start:
+                handle.seek(start)
+            position = start
+            for line_no, line in enumerate(handle, start=first_line + 1):
+                if end is not None:
+                    if position >= end:
+                        break
+                    position += len(line)
                 stripped = line.strip().rstrip(b",")
                 if not stripped or stripped in (b"[", b"]"):
                     continue
@@ -115,7 +124,7 @@ def iter_json_records(path: Path) -> Iterator[SourceItem]:
     A file whose first line is a whole JSON value is JSON Lines (also when it starts with `[`
     and holds one object per line, as some exports do); otherwise a big array is streamed.
     """
-    first = _first_char(path)
+    first = first_char(path)
     if first == "":
         return
     if first == "[":

@@ -18,6 +18,7 @@ class Loader:
     reader: Reader
     transform: Transform
     suffixes: tuple[str, ...]
+    json_lines_parts: bool = False  # a big JSON Lines file may be read in parts, in parallel
 
     def accepts(self, name: str) -> bool:
         lowered = name.lower().removesuffix(".gz")
@@ -31,7 +32,8 @@ def get_loader(kind: str) -> Loader:
     if kind not in KINDS:
         raise ValueError(f"unknown loader {kind!r}; one of {', '.join(KINDS)}")
     module = import_module(f"loaders.{kind}")
-    return Loader(kind, module.SOURCE, module.read, module.transform, module.SUFFIXES)
+    return Loader(kind, module.SOURCE, module.read, module.transform, module.SUFFIXES,
+                  getattr(module, "JSON_LINES_PARTS", False))
 
 
 def expand_paths(paths: list[Path], accepts: Callable[[str], bool]) -> list[Path]:

@@ -24,7 +24,7 @@ from app.db import Graph, create_driver
 from app.neo4j_local import LocalNeo4j, LocalServerError
 from app.schema import reset_graph
 from app.settings import Settings, load_settings
-from loaders import synth
+from loaders import bulk, synth
 from loaders.bulk import NotEmpty, fold_party_rows, run_bulk_load
 from loaders.registry import expand_paths, get_loader
 from tests.conftest import FIXTURES
@@ -47,13 +47,15 @@ def bulk_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Loca
         server.stop()
 
 
-def _bulk(server: LocalNeo4j, settings: Settings, kind: str, paths: list[Path], tmp: Path) -> Any:
+def _bulk(server: LocalNeo4j, settings: Settings, kind: str, paths: list[Path], tmp: Path,
+          json_lines_parts: bool = False) -> Any:
     loader = get_loader(kind)
     files = expand_paths(paths, loader.accepts)
     if server.status().running:
         with create_driver(settings, server.uri) as driver:
             reset_graph(Graph(driver, settings.neo4j_database))
-    return run_bulk_load(server, settings, loader.source, files, loader.reader, loader.transform, tmp / "rejects")
+    return run_bulk_load(server, settings, loader.source, files, loader.reader, loader.transform, tmp / "rejects",
+                         json_lines_parts=json_lines_parts)
 
 
 def _snapshot(graph: Graph) -> dict[str, Any]:
@@ -127,12 +129,22 @@ def test_bulk_load_gives_the_online_graph(dataset: str, graph: Graph, bulk_serve
 
 
 def test_bulk_load_of_a_synthetic_registry_and_its_verdicts(graph: Graph, bulk_server: tuple[LocalNeo4j, Settings],
-                                                           tmp_path: Path) -> None:
+                                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Read in two halves at once (as big JSON Lines files are), with a bad line in each half."""
     path = tmp_path / "synth.jsonl"
     synth.write(path, 1_500)
-    load(graph, "bods", path, tmp=tmp_path, batch_size=700)
+    lines = path.read_bytes().splitlines(keepends=True)
+    lines.insert(10, b'{"statementId": broken\n')
+    lines.insert(len(lines) - 10, b"\xff\xfe not utf-8\n")
+    path.write_bytes(b"".join(lines))
+    online = load(graph, "bods", path, tmp=tmp_path / "online", batch_size=700)
     server, settings = bulk_server
-    _bulk(server, settings, "bods", [path], tmp_path)
+    monkeypatch.setattr(bulk, "PARALLEL_MIN_BYTES", 0)
+    report = _bulk(server, settings, "bods", [path], tmp_path / "bulk", json_lines_parts=True)
+    assert (report.read, report.transformed, report.rejected) == (online.read, online.transformed, 2)
+    def positions(file: str | None) -> list[str]:
+        return [json.loads(line)["position"] for line in Path(file or "").read_text().splitlines()]
+    assert positions(report.rejects_file) == positions(online.rejects_file) == ["line 11", f"line {len(lines) - 10}"]
     with create_driver(settings, server.uri) as driver:
         bulk_graph = Graph(driver, settings.neo4j_database)
         online_snapshot = _snapshot(graph)
