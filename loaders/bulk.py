@@ -58,7 +58,7 @@ from loaders.pipeline import (
     record_run,
     transformed_items,
 )
-from loaders.writer import WriteStats, _interest_props, _party_row, party_id
+from loaders.writer import WriteStats, _interest_props, _party_row, _UnionFind, party_id
 
 ARRAY_DELIMITER = "\x1f"  # the importer splits arrays (and labels) on it; never in names, unlike ';'
 
@@ -108,7 +108,9 @@ class BulkResolver:
         self.now = now or datetime.now(UTC)
         # Per union-find root: the party's platform id and how many party records describe it (0: only
         # referenced so far, a placeholder, with the source of the first interest that named it).
-        self.parent: dict[str, str] = {}
+        keys = _UnionFind()  # the batch resolver's, over every key of the files; roots chosen by `_join`
+        self.find = keys.find
+        self.parent = keys.parent
         self.pid: dict[str, str] = {}
         self.described: dict[str, int] = {}
         self.placeholder_source: dict[str, str] = {}
@@ -123,15 +125,6 @@ class BulkResolver:
         self._interests: IO[bytes] = (work / "interests.spill").open("wb")
 
     # -- union-find over identifier keys ----------------------------------------------------------
-
-    def find(self, key: str) -> str:
-        parent = self.parent
-        root = key
-        while parent[root] != root:
-            root = parent[root]
-        while parent[key] != root:
-            parent[key], key = root, parent[key]
-        return root
 
     def _join(self, keys: list[str], records: int, placeholder_source: str | None = None) -> str:
         """Links keys into one group (new keys get the id of the first); returns the root. Groups joined
