@@ -1,7 +1,7 @@
 // The valid interests held in each of the given parties, with each holder's verdict in the generation,
 // for evidence (which holders count, with what stake, from which statement and source).
 // A holder first seen after the generation started ($started_at) is `holder_newer`: the generation has no
-// verdict on it. Interests come without their load stamp (a datetime the evidence never shows).
+// verdict on it. Interests come with their load stamp nulled (a datetime the evidence never shows).
 // Parameters: $generation, $started_at (ISO datetime text: packing a driver DateTime costs more than the
 // read), $ids, $as_of
 UNWIND $ids AS id
@@ -15,8 +15,6 @@ RETURN id AS subject_id, h.id AS holder_id, h.name AS holder_name, h.kind AS hol
        h.jurisdiction AS holder_jurisdiction, h.headquarters AS holder_headquarters,
        h.entity_type AS holder_entity_type, h.state_of AS holder_state_of, h.nationalities AS holder_nationalities,
        type(r) AS relation,
-       r {.record, .source, .interest_type, .direct, .start_date, .end_date, .statement_id, .statement_date,
-          .details, .measure, .kind, .share_min, .share_max, .share_min_exclusive, .share_max_exclusive,
-          .closed} AS interest, v {.verdict, .seed, .seed_reason, .pinned, .pin_reason, .share_min, .share_max, .lookthrough_min,
+       r {.*, loaded_at: null} AS interest, v {.verdict, .seed, .seed_reason, .pinned, .pin_reason, .share_min, .share_max, .lookthrough_min,
           .lookthrough_max}
          AS holder_verdict

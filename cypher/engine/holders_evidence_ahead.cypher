@@ -46,8 +46,6 @@ RETURN s.id AS subject_id, h.id AS holder_id, h.name AS holder_name, h.kind AS h
        h.jurisdiction AS holder_jurisdiction, h.headquarters AS holder_headquarters,
        h.entity_type AS holder_entity_type, h.state_of AS holder_state_of, h.nationalities AS holder_nationalities,
        type(r) AS relation,
-       r {.record, .source, .interest_type, .direct, .start_date, .end_date, .statement_id, .statement_date,
-          .details, .measure, .kind, .share_min, .share_max, .share_min_exclusive, .share_max_exclusive,
-          .closed} AS interest, v {.verdict, .seed, .seed_reason, .pinned, .pin_reason, .share_min, .share_max,
+       r {.*, loaded_at: null} AS interest, v {.verdict, .seed, .seed_reason, .pinned, .pin_reason, .share_min, .share_max,
           .lookthrough_min, .lookthrough_max}
          AS holder_verdict

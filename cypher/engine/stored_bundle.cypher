@@ -21,10 +21,7 @@ CALL (p) {
            subject_id: p.id, holder_id: h.id, holder_name: h.name, holder_kind: h.kind,
            holder_newer: coalesce(h.first_seen > datetime($started_at), true), holder_jurisdiction: h.jurisdiction,
            holder_headquarters: h.headquarters, holder_entity_type: h.entity_type, holder_state_of: h.state_of,
-           holder_nationalities: h.nationalities, relation: type(r),
-           interest: r {.record, .source, .interest_type, .direct, .start_date, .end_date, .statement_id, .statement_date,
-          .details, .measure, .kind, .share_min, .share_max, .share_min_exclusive, .share_max_exclusive,
-          .closed},
+           holder_nationalities: h.nationalities, relation: type(r), interest: r {.*, loaded_at: null},
            holder_verdict: hv {.verdict, .seed, .seed_reason, .pinned, .pin_reason, .share_min, .share_max,
                                .lookthrough_min, .lookthrough_max}} END) AS holders
 }
