@@ -106,11 +106,11 @@ class BulkResolver:
     def __init__(self, work: Path, now: datetime | None = None) -> None:
         self.work = work
         self.now = now or datetime.now(UTC)
-        # Per union-find root: the party's platform id and how many party records describe it (0: only
-        # referenced so far, a placeholder, with the source of the first interest that named it).
         keys = _UnionFind()  # the batch resolver's, over every key of the files; roots chosen by `_join`
         self.find = keys.find
         self.parent = keys.parent
+        # Per union-find root: the party's platform id and how many party records describe it (0: only
+        # referenced so far, a placeholder, with the source of the first interest that named it).
         self.pid: dict[str, str] = {}
         self.described: dict[str, int] = {}
         self.placeholder_source: dict[str, str] = {}
@@ -126,9 +126,9 @@ class BulkResolver:
 
     # -- union-find over identifier keys ----------------------------------------------------------
 
-    def _join(self, keys: list[str], records: int, placeholder_source: str | None = None) -> str:
-        """Links keys into one group (new keys get the id of the first); returns the root. Groups joined
-        later keep the smaller id, as the online loader's merges do."""
+    def _join(self, keys: list[str], records: int, placeholder_source: str | None = None) -> None:
+        """Links keys into one group (new keys get the id of the first). Groups joined later keep the
+        smaller id, as the online loader's merges do."""
         parent = self.parent
         roots = list(dict.fromkeys(self.find(k) for k in keys if k in parent))
         new = [k for k in dict.fromkeys(keys) if k not in parent]
@@ -153,7 +153,6 @@ class BulkResolver:
             self.described[root] += records
         for key in new:
             parent[key] = root
-        return root
 
     def pid_of(self, key: str) -> str:
         return self.pid[self.find(key)]
