@@ -263,3 +263,21 @@ def test_bods_closed_record_and_ftm_deletion(graph: Graph, tmp_path: Path) -> No
     delta.write_text(json.dumps({"op": "DEL", "entity": {"id": "o1", "schema": "Ownership", "properties": {}}}) + "\n")
     load(graph, "ftm", delta, tmp=tmp_path)
     assert rows(graph, "MATCH (:Party {name: 'One'})-[r:OWNS]->() RETURN count(r) AS n") == [{"n": 0}]
+
+
+def test_merged_parties_are_found_by_every_name(graph: Graph, tmp_path: Path) -> None:
+    """Two parties known by different identifiers, then a record naming both: one party, and the full-text
+    field the name search reads holds every name it was known by."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    (first / "entities.csv").write_text("id,name,identifiers\n"
+                                        "A,Alpha Holdings Ltd,XX-T:1\nB,Beta Trading GmbH,XX-T:2\n")
+    (second / "entities.csv").write_text("id,name,identifiers\nC,Gamma Group,XX-T:1;XX-T:2\n")
+    load(graph, "csv", first / "entities.csv", tmp=tmp_path)
+    report = load(graph, "csv", second / "entities.csv", tmp=tmp_path)
+    assert report.write["merged"] == 1
+    [party] = rows(graph, "MATCH (:Identifier {key: 'XX-T:2'})-[:IDENTIFIES]->(p) RETURN p.names AS names, "
+                          "p.names_text AS text")
+    assert {"Alpha Holdings Ltd", "Beta Trading GmbH", "Gamma Group"} <= set(party["names"])
+    assert all(name in party["text"] for name in party["names"])
