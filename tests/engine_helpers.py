@@ -52,6 +52,21 @@ def write_graph(graph: Graph, nodes: list[RNode], edges: list[REdge]) -> None:
         rows=[{**asdict(e), "n": str(i)} for i, e in enumerate(edges)], database_=graph.database)
 
 
+EFFECTIVE_VERDICTS = """
+    MATCH (g:Generation {id: $g})
+    MATCH (v:Verdict) WHERE v.generation IN coalesce(g.layers, [g.id])
+    WITH v.party_id AS id, v ORDER BY v.layer DESC
+    WITH id, head(collect(v)) AS v
+    RETURN id, v {.*} AS v"""
+
+
+def effective_verdicts(graph: Graph, generation: str) -> dict[str, dict[str, Any]]:
+    """What a generation says of each party it stores a verdict for: its newest verdict in the generation's
+    layers (an incremental generation stores only what it recomputed)."""
+    records, _, _ = graph.driver.execute_query(EFFECTIVE_VERDICTS, g=generation, database_=graph.database)
+    return {r["id"]: r["v"] for r in records}
+
+
 def engine_verdicts(graph: Graph, pol: Policy, as_of: date) -> tuple[str, dict[str, dict[str, Any]]]:
     report = compute_generation(graph, pol, as_of)
     records, _, _ = graph.driver.execute_query(

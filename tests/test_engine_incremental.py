@@ -11,20 +11,24 @@ from app.db import Graph
 from app.engine.compute import compute_generation
 from app.policy import load_policy
 from loaders import synth
+from tests.engine_helpers import effective_verdicts, policy, write_graph
 from tests.loading import load, rows
+from tests.reference import REdge, RNode
 
 POLICY = Path(__file__).resolve().parents[1] / "policies" / "restricted-jurisdictions.yaml"
 DAY = date(2026, 1, 1)
+CYCLE_DAY = date(2025, 6, 30)
 
 
 def effective(graph: Graph, generation: str) -> dict[str, tuple[Any, ...]]:
-    """Every party's verdict (no stored verdict means clear with 0%), comparable across generations."""
-    found = rows(graph, """MATCH (p:Party) OPTIONAL MATCH (v:Verdict {generation: $g, party_id: p.id})
-                           RETURN p.id AS id, v {.*} AS v""", g=generation)
+    """Every party's verdict (no stored verdict means clear with 0%), comparable across generations. The
+    look-through share is compared within 0.1 percentage points: an incremental run moves it from the base
+    generation's values and a full run from zero, and both stop when changes fall below 0.01 points."""
+    stored = effective_verdicts(graph, generation)
     out = {}
-    for r in found:
-        v = r["v"] or {"verdict": "clear", "share_min": 0.0, "share_max": 0.0, "lookthrough_max": 0.0}
-        out[r["id"]] = (v["verdict"], v["share_min"], v["share_max"], round(v.get("lookthrough_max") or 0.0, 3))
+    for r in rows(graph, "MATCH (p:Party) RETURN p.id AS id"):
+        v = stored.get(r["id"]) or {"verdict": "clear", "share_min": 0.0, "share_max": 0.0, "lookthrough_max": 0.0}
+        out[r["id"]] = (v["verdict"], v["share_min"], v["share_max"], round(v.get("lookthrough_max") or 0.0, 1))
     return out
 
 
@@ -59,7 +63,29 @@ def test_incremental_equals_full_after_a_delta(graph: Graph, tmp_path: Path) -> 
     assert full.region is None
     assert effective(graph, incremental.generation) == effective(graph, full.generation)
     assert effective(graph, incremental.generation) != effective(graph, first.generation)
-    newly = rows(graph, """MATCH (:Identifier {key: $key})-->(p) MATCH (v:Verdict {generation: $g, party_id: p.id})
-                           RETURN v.verdict AS verdict""", key="BODS:" + entities[700]["recordId"],
-                 g=incremental.generation)
-    assert newly == [{"verdict": "restricted"}]
+    [newly] = rows(graph, "MATCH (:Identifier {key: $key})-->(p) RETURN p.id AS id",
+                   key="BODS:" + entities[700]["recordId"])
+    assert effective_verdicts(graph, incremental.generation)[newly["id"]]["verdict"] == "restricted"
+
+
+def test_incremental_lookthrough_is_not_held_up_by_a_cycle_once_its_support_is_gone(graph: Graph) -> None:
+    """Two companies holding all of each other (stakes not disclosed: up to 100%) keep a look-through share at
+    the cap for as long as a restricted party holds either; once it sells, only a run that starts them from
+    nothing brings them back to 0. An incremental run starts from the base generation's values, so it must
+    reset those at the cap below what changed (lookthrough_reset.cypher)."""
+    write_graph(graph, [RNode("ru", jurisdiction="RU"), RNode("a", jurisdiction="GB"), RNode("b", jurisdiction="GB"),
+                        RNode("c", jurisdiction="GB")],
+                [REdge("ru", "a", "OWNS", "equity", share_min=30.0, share_max=30.0),
+                 REdge("a", "b", "OWNS", "equity"), REdge("b", "a", "OWNS", "equity"),
+                 REdge("b", "c", "OWNS", "equity", share_min=10.0, share_max=10.0)])
+    pol = policy()
+    base = compute_generation(graph, pol, CYCLE_DAY)
+    assert effective_verdicts(graph, base.generation)["a"]["lookthrough_max"] == 100.0
+    graph.driver.execute_query("MATCH (:Party {id: 'ru'})-[r:OWNS]->(a:Party {id: 'a'}) "
+                               "SET a.last_seen = datetime() DELETE r", database_=graph.database)
+    incremental = compute_generation(graph, pol, CYCLE_DAY, incremental=True)
+    full = compute_generation(graph, pol, CYCLE_DAY)
+    assert incremental.region is not None
+    assert effective(graph, incremental.generation) == effective(graph, full.generation)
+    assert {k: v[3] for k, v in effective(graph, incremental.generation).items()} == {
+        "ru": 100.0, "a": 0.0, "b": 0.0, "c": 0.0}

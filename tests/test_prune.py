@@ -14,7 +14,7 @@ from app.engine.compute import compute_generation, prune_generations
 from app.engine.verdicts import current_generation
 from app.errors import OwnershipError
 from app.refresh.run import rollback
-from tests.engine_helpers import policy, write_graph
+from tests.engine_helpers import effective_verdicts, policy, write_graph
 from tests.reference import REdge, RNode
 
 AS_OF = date(2025, 6, 30)
@@ -81,3 +81,30 @@ def test_prune_command(graph: Graph, cli_env: None) -> None:
     assert json.loads(result.stdout)["generations"] == [{"id": first, "policy": pol.id, "status": "published"}]
     refused = CliRunner().invoke(app, ["prune", "--keep", "1"])
     assert refused.exit_code != 0 and "Traceback" not in refused.output
+
+
+def test_prune_keeps_every_layer_of_a_generation_that_stays(graph: Graph) -> None:
+    """An incremental generation stores only what it recomputed and reads the rest from its base's layers,
+    so the base stays as long as a generation stacked on it can be served or rolled back to."""
+    _small_graph(graph)
+    pol = policy()
+    base = compute_generation(graph, pol, AS_OF).generation
+    stacked = []
+    for share in (70.0, 20.0):
+        graph.driver.execute_query(
+            """MATCH (:Party {id: 'ru'})-[r:OWNS]->(:Party {id: 'a'})
+               SET r.share_min = $share, r.share_max = $share, r.loaded_at = datetime()""",
+            share=share, database_=graph.database)
+        stacked.append(compute_generation(graph, pol, AS_OF, incremental=True))
+    assert stacked[1].layers == [stacked[1].generation, stacked[0].generation, base]
+    assert effective_verdicts(graph, stacked[1].generation)["a"]["verdict"] == "clear"
+    assert effective_verdicts(graph, stacked[0].generation)["a"]["verdict"] == "restricted"
+    assert effective_verdicts(graph, base)["a"]["verdict"] == "restricted"
+
+    assert prune_generations(graph, keep=2).generations == []  # the base is older than 2 but both need it
+    assert set(_verdicts_by_generation(graph)) == {base, stacked[0].generation, stacked[1].generation}
+
+    fresh = [compute_generation(graph, pol, AS_OF).generation for _ in range(2)]
+    report = prune_generations(graph, keep=2)
+    assert {g["id"] for g in report.generations} == {base, stacked[0].generation, stacked[1].generation}
+    assert set(_verdicts_by_generation(graph)) == set(fresh)

@@ -86,8 +86,11 @@ def dump(graph: Graph) -> dict[str, Any]:
                             "r.record AS record, r.share_min AS lo, r.share_max AS hi, r.statement_id AS st")
     verdicts = rows(graph, "MATCH (g:Generation {status: 'published'}) WITH g.policy_id AS policy, g "
                            "ORDER BY g.published_at DESC WITH policy, collect(g)[0] AS g "
-                           "MATCH (v:Verdict {generation: g.id}) "
-                           "RETURN policy, v.party_id AS id, v.verdict AS v, v.share_min AS lo, v.share_max AS hi")
+                           "MATCH (v:Verdict) WHERE v.generation IN coalesce(g.layers, [g.id]) "
+                           "WITH policy, v.party_id AS id, v ORDER BY v.layer DESC "
+                           "WITH policy, id, head(collect(v)) AS v "
+                           "WHERE NOT (v.verdict = 'clear' AND v.share_max = 0) "  # stored or not: the same
+                           "RETURN policy, id, v.verdict AS v, v.share_min AS lo, v.share_max AS hi")
     return {
         "parties": sorted((p["id"], p["name"] or "", p["j"] or "", tuple(sorted(p["keys"]))) for p in parties),
         "interests": sorted(tuple(str(v) for v in i.values()) for i in interests),

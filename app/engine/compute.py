@@ -31,6 +31,10 @@ REGION_MAX_FRACTION = 0.15  # above this share of the graph an incremental run c
 REGION_FALLBACK_MIN_PARTIES = 50_000  # (on graphs this large or larger; smaller ones are cheap either way)
 VERDICT_BATCH = 20_000  # verdicts written (and working state wiped) per transaction
 REGION_SLICE = 50_000  # region parties per transaction in an incremental run's first round
+# An incremental generation stores only the verdicts it recomputed, on top of its base's layers; past this
+# many layers the next run is a full one, so reads stay a few index seeks and old layers can be pruned.
+MAX_LAYERS = 8
+LOOKTHROUGH_CAP = 1.0 - 1e-9  # a look-through share at least this is at the cap (see lookthrough_reset)
 MAX_REGION_DEPTH = 100_000  # levels below the changed parties; a cycle stops adding parties, so this never binds
 LOOKTHROUGH_EPSILON = 1e-4  # fraction: changes below 0.01 percentage points stop spreading
 # Look-through values rise monotonically from 0 towards the fixed point; on long cycles they approach it
@@ -59,6 +63,7 @@ class GenerationReport:
     missing_seed_keys: list[str] = field(default_factory=list)
     missing_override_keys: list[str] = field(default_factory=list)
     region: int | None = None  # parties recomputed by an incremental run (None: a full run)
+    layers: list[str] = field(default_factory=list)  # this generation and the ones it stacks on, newest first
 
 
 def _owner_is_dead(owner: str) -> bool:
@@ -135,11 +140,19 @@ def generation_matches(generation: dict[str, Any] | None, policy: Policy, as_of:
     return as_of is None or as_of == native(generation["as_of"])
 
 
+def layers_of(generation: dict[str, Any]) -> list[str]:
+    """The generations whose verdicts make up this one, newest first (a party's newest verdict counts)."""
+    return list(generation.get("layers") or [generation["id"]])
+
+
 def incremental_base(generation: dict[str, Any] | None, policy: Policy, as_of: date) -> bool:
     """Whether a generation can be the base of an incremental run for `as_of`: same policy fingerprint, the
     same or an earlier date (the interests whose validity changed in between are added to what changed),
-    and the same active overrides on both dates (an expired pin can move anything below it)."""
+    the same active overrides on both dates (an expired pin can move anything below it), and fewer than
+    MAX_LAYERS layers."""
     if generation is None or generation.get("policy_fingerprint") != policy.fingerprint():
+        return False
+    if len(layers_of(generation)) >= MAX_LAYERS:
         return False
     previous = native(generation["as_of"])
     if previous is None or as_of < previous:
@@ -175,7 +188,6 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
     gen = generation_id(policy, as_of)
     run = uuid.uuid4().hex
     report = GenerationReport(gen, policy.id, policy.version, as_of)
-    region = previous is not None
     [snapshot] = graph.read("engine/data_snapshot")
     graph.write("engine/generation_start", id=gen, props={
         "policy_id": policy.id, "policy_version": policy.version, "policy_fingerprint": policy.fingerprint(),
@@ -194,50 +206,70 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
 
     try:
         step("clear", lambda: clear_work(graph))
+        base_layers: list[str] = []
         if previous is not None:
+            base_layers = layers_of(previous)
             since, previous_as_of = previous["started_at"], native(previous["as_of"])
             [changed] = step("region", lambda: graph.read(
                 "engine/changed_between", since=since, dated=previous_as_of != as_of,
                 **{"from": previous_as_of, "to": as_of}))
-            ids = sorted(set(changed["ids"]))
-            [marked] = step("region", lambda: graph.write("engine/region_mark", run=run, ids=ids))
+            changed_ids = sorted(set(changed["ids"]))
+            [marked] = step("region", lambda: graph.write("engine/region_mark", run=run, ids=changed_ids,
+                                                          layers=base_layers))
             report.region = int(marked["region"])
             parties = int(snapshot["parties"] or 0)
             largest = int(REGION_MAX_FRACTION * parties) if parties >= REGION_FALLBACK_MIN_PARTIES else parties + 1
             for level in range(MAX_REGION_DEPTH):
-                [grown] = step("region", partial(graph.write, "engine/region_expand", run=run, round=level))
+                [grown] = step("region", partial(graph.write, "engine/region_expand", run=run, round=level,
+                                                 layers=base_layers))
                 if int(grown["added"]) == 0 or report.region > largest:
                     break
                 report.region += int(grown["added"])
             if report.region > largest:
-                # Slicing and copying a region this large costs more than computing everything afresh.
+                # Recomputing a region this large in slices costs more than computing everything afresh.
                 log.info("region of %s parties exceeds %.0f%% of the graph: full run instead", report.region,
                          REGION_MAX_FRACTION * 100)
                 step("clear", lambda: clear_work(graph))
-                previous, region, report.region = None, False, None
+                previous, base_layers, report.region = None, [], None
+        region = previous is not None
+
+        def load_previous(frontier: list[str], region_holders: bool = False) -> None:
+            """The base generation's word on the parties a round can read that have no working state yet."""
+            if region and (frontier or region_holders):
+                step("base", lambda: graph.write("engine/load_previous", run=run, frontier=frontier,
+                                                 region_holders=region_holders, layers=base_layers))
+
         seeds = step("seeds", lambda: graph.write(
             "engine/seed_by_jurisdiction", run=run, jurisdictions=policy.restricted_jurisdictions, home=policy.home,
-            persons_by_nationality=policy.persons_by_nationality))
+            persons_by_nationality=policy.persons_by_nationality, region=region))
         report.seeds = int(seeds[0]["seeds"])
         frontier: set[str] = set(seeds[0]["frontier"])
         if policy.seed_entities:
-            listed = step("seeds", lambda: graph.write("engine/seed_listed", run=run, keys=policy.seed_entities))
+            listed = step("seeds", lambda: graph.write("engine/seed_listed", run=run, keys=policy.seed_entities,
+                                                       region=region))
             found = {row["key"] for row in listed}
             report.missing_seed_keys = [k for k in policy.seed_entities if k not in found]
-            report.seeds += len({row["id"] for row in listed} - frontier)
-            frontier |= {row["id"] for row in listed}
+            applied = {row["id"] for row in listed if row["applies"]}
+            report.seeds += len(applied - frontier)
+            frontier |= applied
         overrides = [{"key": o.entity, "verdict": o.verdict, "reason": o.reason}
                      for o in policy.active_overrides(as_of)]
         if overrides:
-            pinned = step("overrides", lambda: graph.write("engine/apply_overrides", run=run, overrides=overrides))
+            pinned = step("overrides", lambda: graph.write("engine/apply_overrides", run=run, overrides=overrides,
+                                                           region=region))
             found = {row["key"] for row in pinned}
             report.missing_override_keys = [o["key"] for o in overrides if o["key"] not in found]
-            frontier |= {row["id"] for row in pinned}
-        lookthrough_boundary: list[str] = []
-        if previous is not None:
-            [boundary] = step("region", lambda: graph.write("engine/region_boundary", run=run,
-                                                            previous=previous["id"]))
-            lookthrough_boundary = list(boundary["lookthrough_frontier"])
+            frontier |= {row["id"] for row in pinned if row["applies"]}
+        lookthrough_reset: list[str] = []
+        if region:
+            load_previous([], region_holders=True)
+            reset_level: list[str] = changed_ids
+            while reset_level:
+                load_previous(reset_level)
+                [reset] = step("base", partial(graph.write, "engine/lookthrough_reset", run=run,
+                                               frontier=reset_level, cap=LOOKTHROUGH_CAP))
+                reset_level = list(reset["reset"])
+                lookthrough_reset += reset_level
         params = {
             "run": run, "as_of": as_of, "measures": list(policy.ownership_measures),
             "kinds": list(policy.control_kinds),
@@ -248,6 +280,7 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
         for round_no in range(MAX_ROUNDS):
             next_frontier: set[str] = set()
             holders = sorted(frontier)
+            load_previous(holders)
             while True:  # one call, except an incremental run's round 0, which visits the region in slices
                 [row] = step("fixpoint", partial(graph.write, "engine/propagate", round=round_no, full=full,
                                                  frontier=holders, limit=REGION_SLICE, **params))
@@ -262,24 +295,37 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
                 break
         else:
             raise OwnershipError(f"the fixed point did not settle in {MAX_ROUNDS} rounds")
-        [initial] = step("lookthrough", lambda: graph.write("engine/lookthrough_init", run=run))
-        moved = sorted(set(initial["frontier"]) | set(lookthrough_boundary))
+        [initial] = step("lookthrough", lambda: graph.write("engine/lookthrough_init", run=run, region=region))
+        moved = sorted(set(initial["frontier"]) | set(lookthrough_reset))  # reset ones fell: their subjects too
         report.lookthrough_converged = False
         for round_no in range(LOOKTHROUGH_MAX_ROUNDS):
-            [row] = step("lookthrough", partial(graph.write, "engine/lookthrough_round", run=run, frontier=moved,
-                                                as_of=as_of, epsilon=LOOKTHROUGH_EPSILON, region=region))
+            load_previous(moved)
+            [row] = step("lookthrough", partial(
+                graph.write, "engine/lookthrough_round", run=run, frontier=moved, as_of=as_of,
+                epsilon=LOOKTHROUGH_EPSILON, region=region, region_too=region and round_no == 0,
+                also=lookthrough_reset if round_no == 0 else []))
             report.lookthrough_rounds = round_no + 1
             moved = list(row["changed"])
             if not moved:
                 report.lookthrough_converged = True
                 break
-        if previous is not None:  # before the region's own verdicts, while its parties are still marked
-            step("verdicts", lambda: graph.run_auto_commit(
-                "engine/copy_verdicts", previous=previous["id"], generation=gen, run=run))
+        layer = int(previous.get("layer") or 0) + 1 if previous is not None else 0
+        report.layers = [gen, *base_layers]
         step("verdicts", lambda: graph.drain("engine/write_verdicts", "written", VERDICT_BATCH, run=run,
-                                             generation=gen, K=K, hundred=HUNDRED, region=region))
-        report.counts = {row["verdict"]: int(row["count"])
-                         for row in graph.read("engine/generation_counts", generation=gen)}
+                                             generation=gen, layer=layer, K=K, hundred=HUNDRED, region=region))
+        if previous is not None:
+            step("verdicts", lambda: graph.drain("engine/write_lookthrough_only", "written", VERDICT_BATCH, run=run,
+                                                 generation=gen, layer=layer, base_layers=base_layers))
+            counts = {k.removeprefix("count_"): int(v) for k, v in previous.items()
+                      if k.startswith("count_") and v is not None}
+            for row in graph.read("engine/layer_counts", generation=gen, base_layers=base_layers):
+                counts[row["new"]] = counts.get(row["new"], 0) + int(row["count"])
+                if row["old"] is not None:
+                    counts[row["old"]] = counts.get(row["old"], 0) - int(row["count"])
+            report.counts = {k: v for k, v in counts.items() if v}
+        else:
+            report.counts = {row["verdict"]: int(row["count"])
+                             for row in graph.read("engine/generation_counts", generation=gen)}
         step("clear", lambda: clear_work(graph))
         report.seconds = round(time.perf_counter() - started, 3)
         report.timings = timings
@@ -289,6 +335,7 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
             "seconds": report.seconds, "rounds": report.rounds, "seeds": report.seeds,
             "lookthrough_rounds": report.lookthrough_rounds,
             "lookthrough_converged": report.lookthrough_converged, "region": report.region,
+            "layers": report.layers, "layer": layer, "base": previous["id"] if previous else None,
             **{f"count_{k}": v for k, v in report.counts.items()},
         })
         log.info("generation %s %s", gen, "published" if publish else "computed (not published yet)",

@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from app.db import Graph, native
+from app.engine.compute import layers_of
 from app.engine.evaluate import Edge, Node, analyse, lookthrough
 from app.engine.verdicts import (
     SUBGRAPH_LIMIT,
@@ -145,7 +146,7 @@ def _evaluate_affected(graph: Graph, policy: Policy, generation: dict[str, Any],
         if len(nodes) > SUBGRAPH_LIMIT:
             return None
         if upper_level:
-            for row in graph.read("engine/holders_evidence", generation=generation["id"], ids=upper_level,
+            for row in graph.read("engine/holders_evidence", layers=layers_of(generation), ids=upper_level,
                                   started_at=started_text(generation), as_of=as_of):
                 rows_by_subject.setdefault(row["subject_id"], []).append(row)
             open_ids.extend(upper_level)

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from app.db import Graph, native
+from app.engine.compute import layers_of
 from app.engine.evaluate import Analysis, Edge, Node, Outcome, analyse, lookthrough
 from app.errors import OwnershipError
 from app.lru import LRU
@@ -49,7 +50,7 @@ class _HolderRowsCache:
         missing = [pid for pid in dict.fromkeys(ids) if pid not in found]
         if missing:
             fetched: dict[str, list[dict[str, Any]]] = {pid: [] for pid in missing}
-            for row in graph.read("engine/holders_evidence_ahead", generation=generation_id, ids=missing,
+            for row in graph.read("engine/holders_evidence_ahead", layers=layers_of(generation), ids=missing,
                                   started_at=started_text(generation), as_of=as_of, ahead=READ_AHEAD,
                                   ahead_degree=READ_AHEAD_DEGREE):
                 if row["holder_id"] is not None:  # a subject read ahead with no valid interest held in it
@@ -265,7 +266,7 @@ def read_bundle(graph: Graph, generation: dict[str, Any], ref: str,
                 as_of: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """The party a reference names (with its identifiers) and the rest of its stored bundle: its verdict in
     the generation and the interests held in it on `as_of` with each holder's generation verdict."""
-    rows = graph.read("engine/stored_bundle", ref=ref, generation=generation["id"],
+    rows = graph.read("engine/stored_bundle", ref=ref, layers=layers_of(generation),
                       started_at=started_text(generation), as_of=as_of)
     if not rows:
         raise UnknownEntity(ref)
@@ -347,7 +348,7 @@ def from_generation_verdict(graph: Graph, policy: Policy, generation: dict[str, 
     """
     as_of = native(generation["as_of"])
     rows = holders if holders is not None else graph.read(
-        "engine/holders_evidence", generation=generation["id"], started_at=started_text(generation),
+        "engine/holders_evidence", layers=layers_of(generation), started_at=started_text(generation),
         ids=[party["id"]], as_of=as_of)
     if any(r["holder_newer"] for r in rows):
         return None

@@ -23,7 +23,14 @@ from pathlib import Path
 from typing import Any
 
 from app.db import Graph, native
-from app.engine.compute import LockBusy, compute_generation, generation_matches, graph_lock, prune_generations
+from app.engine.compute import (
+    LockBusy,
+    compute_generation,
+    generation_matches,
+    graph_lock,
+    layers_of,
+    prune_generations,
+)
 from app.errors import OwnershipError
 from app.policy import Policy
 from app.refresh import changes
@@ -122,8 +129,11 @@ def _run(graph: Graph, settings: Settings, config: RefreshConfig, policies: list
             incremental=True, publish=False, run_id=report.run_id))
         report.generations[policy.id] = generation.generation
         previous = published[policy.id]
-        [row] = timed("changes", partial(graph.write, "refresh/verdict_changes", generation=generation.generation,
-                                         previous=previous["id"] if previous else None))
+        previous_layers = layers_of(previous) if previous else []
+        [row] = timed("changes", partial(
+            graph.write, "refresh/verdict_changes", generation=generation.generation, layers=generation.layers,
+            previous=previous["id"] if previous else None, previous_layers=previous_layers,
+            layered=bool(previous_layers) and generation.layers[1:] == previous_layers))
         report.changes[policy.id] = int(row["changes"])
         graph.write("refresh/generation_set", id=generation.generation, props={
             "changes": int(row["changes"]), "previous_published": previous["id"] if previous else None,

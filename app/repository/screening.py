@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app.db import Graph
+from app.engine.compute import layers_of
 from app.engine.service import verdict_for
 from app.engine.verdicts import clear_verdict, current_generation, newer_than, share_fields
 from app.matching import Candidate, lucene_query, score
@@ -105,7 +106,7 @@ def _verdicts(graph: Graph, policy: Policy, generation: dict[str, Any] | None,
     pending = list(parties)
     if generation is not None:
         stored = {row["id"]: row["verdict"] for row in
-                  graph.read("api/verdicts_of", generation=generation["id"], ids=pending)}
+                  graph.read("api/verdicts_of", layers=layers_of(generation), ids=pending)}
         pending = []
         for pid, party in parties.items():
             if pid in stored:

@@ -1,7 +1,12 @@
 // The stored verdicts of many parties in one generation (a party without one was never reached: clear).
-// Parameters: $generation, $ids
+// $layers: the generation's layers, newest first (a party's newest verdict in them counts; none: clear).
+// Parameters: $layers, $ids
 UNWIND $ids AS id
-MATCH (v:Verdict {generation: $generation, party_id: id})
-USING INDEX v:Verdict(generation, party_id)
+CALL (id) {
+  MATCH (v:Verdict)
+  USING INDEX v:Verdict(generation, party_id)
+  WHERE v.generation IN $layers AND v.party_id = id
+  RETURN v ORDER BY v.layer DESC LIMIT 1
+}
 RETURN id, v {.verdict, .share_min, .share_min_exclusive, .share_max, .share_max_exclusive, .lookthrough_min,
               .lookthrough_max, .seed_reason, .pinned, .pin_reason, .control_definite, .control_possible} AS verdict

@@ -2,14 +2,19 @@
 // for evidence (which holders count, with what stake, from which statement and source).
 // A holder first seen after the generation started ($started_at) is `holder_newer`: the generation has no
 // verdict on it. Interests come with their load stamp nulled (a datetime the evidence never shows).
-// Parameters: $generation, $started_at (ISO datetime text: packing a driver DateTime costs more than the
+// $layers: the generation's layers, newest first (a party's newest verdict in them counts; none: clear).
+// Parameters: $layers, $started_at (ISO datetime text: packing a driver DateTime costs more than the
 // read), $ids, $as_of
 UNWIND $ids AS id
 MATCH (x:Party {id: id})<-[r:OWNS|CONTROLS]-(h:Party)
 USING INDEX x:Party(id)
 WHERE (r.start_date IS NULL OR r.start_date <= $as_of) AND (r.end_date IS NULL OR r.end_date >= $as_of)
-OPTIONAL MATCH (v:Verdict {generation: $generation, party_id: h.id})
-USING INDEX v:Verdict(generation, party_id)
+CALL (h) {
+  OPTIONAL MATCH (v:Verdict)
+  USING INDEX v:Verdict(generation, party_id)
+  WHERE v.generation IN $layers AND v.party_id = h.id
+  RETURN v ORDER BY v.layer DESC LIMIT 1
+}
 RETURN id AS subject_id, h.id AS holder_id, h.name AS holder_name, h.kind AS holder_kind,
        coalesce(h.first_seen > datetime($started_at), true) AS holder_newer,
        h.jurisdiction AS holder_jurisdiction, h.headquarters AS holder_headquarters,

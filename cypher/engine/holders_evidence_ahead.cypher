@@ -6,7 +6,8 @@
 // Only holders with at most $ahead_degree interests held in them are read ahead, at most $ahead per level:
 // a chain stops after a few hundred edges, and reading ahead through hubs read thousands of rows for it.
 // Holders first seen after the generation started are `holder_newer`, as in holders_evidence.
-// Parameters: $generation, $started_at (ISO datetime text), $ids, $as_of, $ahead, $ahead_degree
+// $layers: the generation's layers, newest first (a party's newest verdict in them counts; none: clear).
+// Parameters: $layers, $started_at (ISO datetime text), $ids, $as_of, $ahead, $ahead_degree
 CALL () {
   UNWIND $ids AS id
   MATCH (s:Party {id: id})
@@ -18,8 +19,9 @@ CALL () {
   USING INDEX x:Party(id)
   WHERE (r1.start_date IS NULL OR r1.start_date <= $as_of) AND (r1.end_date IS NULL OR r1.end_date >= $as_of)
     AND COUNT { (s)<-[:OWNS|CONTROLS]-() } <= $ahead_degree
-    AND EXISTS { MATCH (v:Verdict {generation: $generation, party_id: s.id})
-                 WHERE v.verdict IN ['restricted', 'review'] AND NOT v.seed }
+    AND head(COLLECT { MATCH (v:Verdict) USING INDEX v:Verdict(generation, party_id)
+                       WHERE v.generation IN $layers AND v.party_id = s.id
+                       RETURN v.verdict IN ['restricted', 'review'] AND NOT v.seed ORDER BY v.layer DESC })
   WITH DISTINCT s LIMIT $ahead
   RETURN s, 1 AS depth
   UNION
@@ -29,18 +31,24 @@ CALL () {
   WHERE (r1.start_date IS NULL OR r1.start_date <= $as_of) AND (r1.end_date IS NULL OR r1.end_date >= $as_of)
     AND (r2.start_date IS NULL OR r2.start_date <= $as_of) AND (r2.end_date IS NULL OR r2.end_date >= $as_of)
     AND COUNT { (m)<-[:OWNS|CONTROLS]-() } <= $ahead_degree AND COUNT { (s)<-[:OWNS|CONTROLS]-() } <= $ahead_degree
-    AND EXISTS { MATCH (v:Verdict {generation: $generation, party_id: m.id})
-                 WHERE v.verdict IN ['restricted', 'review'] AND NOT v.seed }
-    AND EXISTS { MATCH (v:Verdict {generation: $generation, party_id: s.id})
-                 WHERE v.verdict IN ['restricted', 'review'] AND NOT v.seed }
+    AND head(COLLECT { MATCH (v:Verdict) USING INDEX v:Verdict(generation, party_id)
+                       WHERE v.generation IN $layers AND v.party_id = m.id
+                       RETURN v.verdict IN ['restricted', 'review'] AND NOT v.seed ORDER BY v.layer DESC })
+    AND head(COLLECT { MATCH (v:Verdict) USING INDEX v:Verdict(generation, party_id)
+                       WHERE v.generation IN $layers AND v.party_id = s.id
+                       RETURN v.verdict IN ['restricted', 'review'] AND NOT v.seed ORDER BY v.layer DESC })
   WITH DISTINCT s LIMIT $ahead
   RETURN s, 2 AS depth
 }
 WITH s, min(depth) AS depth
 OPTIONAL MATCH (s)<-[r:OWNS|CONTROLS]-(h:Party)
 WHERE (r.start_date IS NULL OR r.start_date <= $as_of) AND (r.end_date IS NULL OR r.end_date >= $as_of)
-OPTIONAL MATCH (v:Verdict {generation: $generation, party_id: h.id})
-USING INDEX v:Verdict(generation, party_id)
+CALL (h) {
+  OPTIONAL MATCH (v:Verdict)
+  USING INDEX v:Verdict(generation, party_id)
+  WHERE v.generation IN $layers AND v.party_id = h.id
+  RETURN v ORDER BY v.layer DESC LIMIT 1
+}
 RETURN s.id AS subject_id, h.id AS holder_id, h.name AS holder_name, h.kind AS holder_kind,
        coalesce(h.first_seen > datetime($started_at), true) AS holder_newer,
        h.jurisdiction AS holder_jurisdiction, h.headquarters AS holder_headquarters,

@@ -3,16 +3,33 @@
 // 0 to 100%). Only subjects of the holders that moved last round ($frontier, party ids) are
 // recomputed; values are capped at 1 and changes below $epsilon stop the spread, so cycles converge.
 // Declared indirect stakes summarise chains and are left out. Informational: it never decides a verdict.
-// An incremental run ($region) recomputes only its region, from the boundary's previous values.
+// An incremental run ($region) starts from the base generation's values (loaded by load_previous before
+// each round), recomputes besides the subjects of $frontier the parties in $also (the reset ones) and,
+// with $region_too, its region's, and lets changes spread wherever they pass $epsilon; a value falling
+// below $epsilon is dropped (0). Parties it moves are marked w_lt_moved (their verdicts are written again).
 // Holders are reached from the subject only (the coalesce keeps the planner off the w_run index, see
 // propagate.cypher). Returns the party ids of the parties that moved: the next round's frontier.
-// Parameters: $run, $frontier, $as_of, $epsilon, $region
-UNWIND $frontier AS holder
-MATCH (h:Party {id: holder})
-USING INDEX h:Party(id)
-MATCH (h)-[:OWNS]->(x:Party)
+// Parameters: $run, $frontier, $also, $region_too, $as_of, $epsilon, $region
+CALL () {
+  UNWIND $frontier AS holder
+  MATCH (h:Party {id: holder})
+  USING INDEX h:Party(id)
+  MATCH (h)-[:OWNS]->(x:Party)
+  RETURN x
+  UNION
+  UNWIND $also AS id
+  MATCH (x:Party {id: id})
+  USING INDEX x:Party(id)
+  RETURN x
+  UNION
+  UNWIND CASE WHEN $region_too THEN [true] ELSE [] END AS wanted
+  MATCH (x:Party)
+  USING INDEX x:Party(w_run)
+  WHERE x.w_run = $run AND x.w_region
+  RETURN x
+}
 WITH DISTINCT x
-WHERE x.w_seed IS NULL AND (NOT $region OR coalesce(x.w_region, false))
+WHERE x.w_seed IS NULL AND (NOT $region OR coalesce(x.w_run = $run, false))
 CALL (x) {
   MATCH (x)<-[r:OWNS]-(h:Party)
   WHERE r.measure = 'equity' AND r.direct <> 'indirect' AND coalesce(h.w_run = $run AND h.w_lt_hi IS NOT NULL, false)
@@ -21,7 +38,9 @@ CALL (x) {
   RETURN sum(lo * h.w_lt_lo) AS lt_lo, sum(hi * h.w_lt_hi) AS lt_hi
 }
 WITH x, CASE WHEN lt_lo > 1.0 THEN 1.0 ELSE lt_lo END AS lt_lo, CASE WHEN lt_hi > 1.0 THEN 1.0 ELSE lt_hi END AS lt_hi
-WHERE lt_hi >= $epsilon
-  AND (abs(lt_lo - coalesce(x.w_lt_lo, 0.0)) > $epsilon OR abs(lt_hi - coalesce(x.w_lt_hi, 0.0)) > $epsilon)
-SET x.w_run = $run, x.w_lt_lo = lt_lo, x.w_lt_hi = lt_hi
+WHERE (lt_hi >= $epsilon
+       AND (abs(lt_lo - coalesce(x.w_lt_lo, 0.0)) > $epsilon OR abs(lt_hi - coalesce(x.w_lt_hi, 0.0)) > $epsilon))
+   OR (lt_hi < $epsilon AND x.w_lt_hi IS NOT NULL)
+SET x.w_run = $run, x.w_lt_moved = true,
+    x.w_lt_lo = CASE WHEN lt_hi >= $epsilon THEN lt_lo END, x.w_lt_hi = CASE WHEN lt_hi >= $epsilon THEN lt_hi END
 RETURN collect(x.id) AS changed

@@ -12,8 +12,10 @@
 // restricted holder restricts on its own. With $undisclosed, the part of an entity's ownership no
 // disclosed unrestricted holder accounts for counts towards its upper bound. Membership only grows, so
 // the rounds end, cycles included.
-// An incremental run ($region) recomputes only the parties marked as its region; the others keep the
-// previous generation's membership, loaded as the boundary. Its round 0 visits every region party, at most
+// An incremental run ($region) starts the region's parties with no membership and every other party with
+// the base generation's (loaded lazily by load_previous before each round, so every candidate and holder
+// has working state; outside the region membership can only grow). Its round 0 visits every region party,
+// at most
 // $limit per call (marked w_started), and is called until it reports no fresh ones: one transaction for a
 // region of hundreds of thousands would exceed the transaction memory. Visiting in slices is sound because
 // membership only grows: a party whose holder changes after its visit is visited again in round 1.
@@ -42,7 +44,7 @@ CALL () {
   RETURN x LIMIT $limit
 }
 WITH DISTINCT x
-WHERE NOT $region OR coalesce(x.w_run = $run AND x.w_region, false)
+WHERE NOT $region OR coalesce(x.w_run = $run, false)
 WITH x, $region AND $round = 0 AND x.w_started IS NULL AS fresh
 CALL (x) {
   MATCH (x)<-[r:OWNS]-(h:Party)
@@ -90,7 +92,7 @@ WITH x, fresh, lower, upper, remainder, control_lower, control_upper, pinned, wa
 WITH x, fresh, lower, upper, remainder, control_lower, control_upper, was_lower, was_upper,
      CASE WHEN pinned THEN was_lower ELSE was_lower OR lower_pass END AS now_lower,
      CASE WHEN pinned THEN was_upper ELSE was_upper OR upper_pass END AS now_upper
-SET x.w_run = $run, x.w_lower = now_lower, x.w_upper = now_upper,
+SET x.w_run = $run, x.w_calc = true, x.w_lower = now_lower, x.w_upper = now_upper,
     x.w_lo = lower, x.w_hi = upper, x.w_rem = remainder, x.w_cl = control_lower, x.w_cu = control_upper,
     x.w_started = CASE WHEN $region AND $round = 0 THEN true ELSE x.w_started END
 RETURN collect(CASE WHEN now_lower <> was_lower OR now_upper <> was_upper THEN x.id END) AS changed,

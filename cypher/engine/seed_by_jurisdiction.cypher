@@ -3,26 +3,34 @@
 // restricted nationality. Each gets the reason it is a seed. Candidates come from the jurisdiction,
 // headquarters and state indexes (a scan of every party took most of this step on large graphs); persons
 // are scanned only when the policy counts nationality. Returns the seeds' party ids: the first frontier
-// of the fixed point.
-// Parameters: $run, $jurisdictions, $home, $persons_by_nationality
+// of the fixed point. An incremental run ($region) judges only its region's parties: a party's home
+// changes only with its own data, which puts it in the region; seeds outside it keep the base's verdict.
+// Parameters: $run, $jurisdictions, $home, $persons_by_nationality, $region
 CALL () {
-  UNWIND CASE WHEN $home IN ['incorporation', 'either'] THEN [true] ELSE [] END AS wanted
+  UNWIND CASE WHEN $home IN ['incorporation', 'either'] AND NOT $region THEN [true] ELSE [] END AS wanted
   MATCH (p:Party)
   WHERE p.jurisdiction IN $jurisdictions
   RETURN p
   UNION
-  UNWIND CASE WHEN $home IN ['headquarters', 'either'] THEN [true] ELSE [] END AS wanted
+  UNWIND CASE WHEN $home IN ['headquarters', 'either'] AND NOT $region THEN [true] ELSE [] END AS wanted
   MATCH (p:Party)
   WHERE p.headquarters IN $jurisdictions
   RETURN p
   UNION
+  UNWIND CASE WHEN NOT $region THEN [true] ELSE [] END AS wanted
   MATCH (p:Party)
   WHERE p.state_of IN $jurisdictions
   RETURN p
   UNION
-  UNWIND CASE WHEN $persons_by_nationality THEN [true] ELSE [] END AS wanted  // no scan unless wanted
+  UNWIND CASE WHEN $persons_by_nationality AND NOT $region THEN [true] ELSE [] END AS wanted  // no scan unless wanted
   MATCH (p:Party)
   WHERE p.kind = 'person'
+  RETURN p
+  UNION
+  UNWIND CASE WHEN $region THEN [true] ELSE [] END AS wanted
+  MATCH (p:Party)
+  USING INDEX p:Party(w_run)
+  WHERE p.w_run = $run AND p.w_region
   RETURN p
 }
 WITH p, [reason IN [

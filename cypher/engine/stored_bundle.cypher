@@ -3,12 +3,18 @@
 // `newer`: the party was first seen after the generation started ($started_at), so it has no verdict in
 // it; holders likewise (`holder_newer`). Datetimes stay in the graph: hydrating them costs more than the
 // rest of a lookup.
-// Parameters: $ref, $generation, $started_at (ISO datetime text), $as_of
+// $layers: the generation's layers, newest first (a party's newest verdict in them counts; none: clear).
+// Parameters: $ref, $layers, $started_at (ISO datetime text), $as_of
 OPTIONAL MATCH (:Identifier {key: $ref})-[:IDENTIFIES]->(by_key:Party)
 OPTIONAL MATCH (by_id:Party {id: $ref})
 WITH coalesce(by_key, by_id) AS p
 WHERE p IS NOT NULL
-OPTIONAL MATCH (v:Verdict {generation: $generation, party_id: p.id})
+CALL (p) {
+  OPTIONAL MATCH (v:Verdict)
+  USING INDEX v:Verdict(generation, party_id)
+  WHERE v.generation IN $layers AND v.party_id = p.id
+  RETURN v ORDER BY v.layer DESC LIMIT 1
+}
 CALL (p) {
   OPTIONAL MATCH (i:Identifier)-[:IDENTIFIES]->(p)
   RETURN collect(i.key) AS identifiers
@@ -16,7 +22,12 @@ CALL (p) {
 CALL (p) {
   OPTIONAL MATCH (p)<-[r:OWNS|CONTROLS]-(h:Party)
   WHERE (r.start_date IS NULL OR r.start_date <= $as_of) AND (r.end_date IS NULL OR r.end_date >= $as_of)
-  OPTIONAL MATCH (hv:Verdict {generation: $generation, party_id: h.id})
+  CALL (h) {
+    OPTIONAL MATCH (hv:Verdict)
+    USING INDEX hv:Verdict(generation, party_id)
+    WHERE hv.generation IN $layers AND hv.party_id = h.id
+    RETURN hv ORDER BY hv.layer DESC LIMIT 1
+  }
   RETURN collect(CASE WHEN r IS NULL THEN null ELSE {
            subject_id: p.id, holder_id: h.id, holder_name: h.name, holder_kind: h.kind,
            holder_newer: coalesce(h.first_seen > datetime($started_at), true), holder_jurisdiction: h.jurisdiction,

@@ -4,18 +4,20 @@
 // At most $limit parties per call (called until it returns 0), each party's working state wiped in the
 // same transaction: touching each party once instead of twice (write, then wipe) saves a third of the
 // end of a run, and a wiped party no longer matches, which is what moves the batches on.
-// An incremental run ($region) writes only its region (the rest is copied from the previous generation
-// first); its boundary's state is wiped afterwards by clear_work.
-// Parameters: $run, $generation, $K, $hundred, $region, $limit
+// An incremental run ($region) writes only the parties its rounds recomputed (w_calc: the region and the
+// fixed point's candidates); the generation's other verdicts are the base generation's (its layers), the
+// look-through-only changes are written by write_lookthrough_only and the rest of the working state is
+// wiped by clear_work. $layer: the generation's depth in its stack of layers (the newest verdict wins).
+// Parameters: $run, $generation, $layer, $K, $hundred, $region, $limit
 MATCH (x:Party)
 USING INDEX x:Party(w_run)
-WHERE x.w_run = $run AND (NOT $region OR coalesce(x.w_region, false))
+WHERE x.w_run = $run AND (NOT $region OR coalesce(x.w_calc, false))
 WITH x LIMIT $limit
 WITH x, CASE WHEN coalesce(x.w_lo, 0) > $hundred THEN $hundred ELSE coalesce(x.w_lo, 0) END AS lo,
      CASE WHEN coalesce(x.w_hi, 0) > coalesce(x.w_rem, 0) THEN coalesce(x.w_hi, 0) ELSE coalesce(x.w_rem, 0) END
        AS hi_raw
 WITH x, lo, CASE WHEN hi_raw > $hundred THEN $hundred ELSE hi_raw END AS hi
-CREATE (v:Verdict {generation: $generation, party_id: x.id})
+CREATE (v:Verdict {generation: $generation, party_id: x.id, layer: $layer})
 SET v.verdict = CASE WHEN x.w_pin IS NOT NULL THEN x.w_pin
                      WHEN x.w_seed IS NOT NULL OR coalesce(x.w_lower, false) THEN 'restricted'
                      WHEN coalesce(x.w_upper, false) THEN 'review'
@@ -35,5 +37,6 @@ SET v.verdict = CASE WHEN x.w_pin IS NOT NULL THEN x.w_pin
     v.lookthrough_min = coalesce(x.w_lt_lo, 0.0) * 100.0,
     v.lookthrough_max = coalesce(x.w_lt_hi, 0.0) * 100.0
 REMOVE x.w_run, x.w_round, x.w_region, x.w_lower, x.w_upper, x.w_seed, x.w_pin, x.w_pin_reason, x.w_lo, x.w_hi,
-       x.w_rem, x.w_cl, x.w_cu, x.w_lt_lo, x.w_lt_hi, x.w_lt_round, x.w_front, x.w_started
+       x.w_rem, x.w_cl, x.w_cu, x.w_lt_lo, x.w_lt_hi, x.w_lt_round, x.w_front, x.w_started, x.w_calc,
+       x.w_base, x.w_old_upper, x.w_lt_moved, x.w_lt_reset
 RETURN count(x) AS written

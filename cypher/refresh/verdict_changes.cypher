@@ -1,15 +1,32 @@
 // Writes the change log of a generation against the one it replaces: every party whose verdict differs
 // (a party without a stored verdict is clear), with both bounds and the seed reason. Returns the count.
-// Parameters: $generation, $previous (generation id or null: every non-clear verdict is a change)
+// Generations are stacks of layers ($layers, $previous_layers: newest first; a party's newest verdict in
+// them counts). When the generation is a layer on top of $previous ($layered), only its own layer can
+// differ; otherwise both sides are compared party by party.
+// Parameters: $generation, $layers, $previous (generation id or null: every non-clear verdict is a change),
+//   $previous_layers (list, empty when no previous), $layered
 CALL () {
-  MATCH (n:Verdict {generation: $generation})
-  OPTIONAL MATCH (o:Verdict {generation: $previous, party_id: n.party_id})
-  WITH n, o WHERE coalesce(o.verdict, 'clear') <> n.verdict
-  RETURN n.party_id AS party_id, o AS old, n AS new
+  MATCH (n:Verdict)
+  WHERE n.generation IN CASE WHEN $layered THEN [$generation] ELSE $layers END
+  WITH n.party_id AS party_id, n ORDER BY n.layer DESC
+  WITH party_id, head(collect(n)) AS n
+  CALL (party_id) {
+    OPTIONAL MATCH (o:Verdict)
+    USING INDEX o:Verdict(generation, party_id)
+    WHERE o.generation IN $previous_layers AND o.party_id = party_id
+    RETURN o ORDER BY o.layer DESC LIMIT 1
+  }
+  WITH party_id, n, o WHERE coalesce(o.verdict, 'clear') <> n.verdict
+  RETURN party_id, o AS old, n AS new
   UNION
-  MATCH (o:Verdict {generation: $previous})
-  WHERE o.verdict <> 'clear' AND NOT EXISTS { MATCH (:Verdict {generation: $generation, party_id: o.party_id}) }
-  RETURN o.party_id AS party_id, o AS old, null AS new
+  UNWIND CASE WHEN $layered THEN [] ELSE [true] END AS wanted
+  MATCH (o:Verdict)
+  WHERE o.generation IN $previous_layers
+  WITH o.party_id AS party_id, o ORDER BY o.layer DESC
+  WITH party_id, head(collect(o)) AS o
+  WHERE o.verdict <> 'clear'
+    AND NOT EXISTS { MATCH (n:Verdict) WHERE n.generation IN $layers AND n.party_id = party_id }
+  RETURN party_id, o AS old, null AS new
 }
 MATCH (p:Party {id: party_id})
 CREATE (c:VerdictChange {

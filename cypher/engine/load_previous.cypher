@@ -1,0 +1,43 @@
+// An incremental run reads the base generation lazily: before a round, the parties that round can read
+// or recompute and that have no working state yet get what the base generation ($layers, newest first)
+// said of them: membership, seed reason, pin, look-through share (marked w_base; written again only if
+// a round recomputes them). Those are the subjects of $frontier and their holders, and with
+// $region_holders the holders of every region party (round 0 visits the whole region).
+// Parameters: $run, $frontier, $region_holders, $layers
+CALL () {
+  UNWIND $frontier AS id
+  MATCH (f:Party {id: id})
+  USING INDEX f:Party(id)
+  MATCH (f)-[:OWNS|CONTROLS]->(x:Party)
+  WITH DISTINCT x
+  CALL (x) {
+    MATCH (x)<-[:OWNS|CONTROLS]-(h:Party)
+    RETURN h AS p
+    UNION
+    RETURN x AS p
+  }
+  RETURN p
+  UNION
+  UNWIND CASE WHEN $region_holders THEN [true] ELSE [] END AS wanted
+  MATCH (x:Party)
+  USING INDEX x:Party(w_run)
+  WHERE x.w_run = $run AND x.w_region
+  MATCH (x)<-[:OWNS|CONTROLS]-(p:Party)
+  RETURN p
+}
+WITH DISTINCT p
+WHERE coalesce(p.w_run <> $run, true)
+CALL (p) {
+  OPTIONAL MATCH (v:Verdict)
+  USING INDEX v:Verdict(generation, party_id)
+  WHERE v.generation IN $layers AND v.party_id = p.id
+  RETURN v ORDER BY v.layer DESC LIMIT 1
+}
+SET p.w_run = $run, p.w_base = true,
+    p.w_lower = coalesce(v.verdict = 'restricted', false),
+    p.w_upper = coalesce(v.verdict IN ['restricted', 'review'], false),
+    p.w_seed = v.seed_reason,
+    p.w_pin = CASE WHEN v.pinned THEN v.verdict END, p.w_pin_reason = v.pin_reason,
+    p.w_lt_lo = CASE WHEN v.lookthrough_max > 0 THEN v.lookthrough_min / 100.0 END,
+    p.w_lt_hi = CASE WHEN v.lookthrough_max > 0 THEN v.lookthrough_max / 100.0 END
+RETURN count(p) AS loaded

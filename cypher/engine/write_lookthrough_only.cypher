@@ -1,0 +1,24 @@
+// An incremental run's parties whose look-through share moved but whose membership and restricted share
+// were not recomputed: their base verdict (newest in $base_layers; none: clear with 0%) with the new
+// look-through share, written into the generation. At most $limit per call (called until it returns 0),
+// working state wiped in the same transaction.
+// Parameters: $run, $generation, $layer, $base_layers, $limit
+MATCH (x:Party)
+USING INDEX x:Party(w_run)
+WHERE x.w_run = $run AND x.w_lt_moved AND NOT coalesce(x.w_calc, false)
+WITH x LIMIT $limit
+CALL (x) {
+  OPTIONAL MATCH (o:Verdict)
+  USING INDEX o:Verdict(generation, party_id)
+  WHERE o.generation IN $base_layers AND o.party_id = x.id
+  RETURN o ORDER BY o.layer DESC LIMIT 1
+}
+CREATE (v:Verdict {generation: $generation, party_id: x.id, layer: $layer})
+SET v += coalesce(o {.*, generation: $generation, party_id: x.id, layer: $layer},
+                  {verdict: 'clear', seed: false, pinned: false, share_min: 0.0, share_min_exclusive: false,
+                   share_max: 0.0, share_max_exclusive: false, control_definite: false, control_possible: false}),
+    v.lookthrough_min = coalesce(x.w_lt_lo, 0.0) * 100.0, v.lookthrough_max = coalesce(x.w_lt_hi, 0.0) * 100.0
+REMOVE x.w_run, x.w_round, x.w_region, x.w_lower, x.w_upper, x.w_seed, x.w_pin, x.w_pin_reason, x.w_lo, x.w_hi,
+       x.w_rem, x.w_cl, x.w_cu, x.w_lt_lo, x.w_lt_hi, x.w_lt_round, x.w_front, x.w_started, x.w_calc,
+       x.w_base, x.w_old_upper, x.w_lt_moved, x.w_lt_reset
+RETURN count(x) AS written
