@@ -8,6 +8,7 @@ before and after, so only one computation runs at a time: a lock in Neo4j enforc
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import socket
@@ -64,6 +65,8 @@ class GenerationReport:
     missing_override_keys: list[str] = field(default_factory=list)
     region: int | None = None  # parties recomputed by an incremental run (None: a full run)
     layers: list[str] = field(default_factory=list)  # this generation and the ones it stacks on, newest first
+    base_loaded: int = 0  # parties an incremental run read from its base generation
+    written: int = 0  # verdicts this generation stores (an incremental one: only what it recomputed)
 
 
 def _owner_is_dead(owner: str) -> bool:
@@ -160,6 +163,16 @@ def incremental_base(generation: dict[str, Any] | None, policy: Policy, as_of: d
     return policy.active_overrides(previous) == policy.active_overrides(as_of)
 
 
+def _write_batches(graph: Graph, statement: str, **params: Any) -> int:
+    """Runs a verdict write a batch at a time until it handles no party; the verdicts written."""
+    written = 0
+    while True:
+        [row] = graph.write(statement, limit=VERDICT_BATCH, **params)
+        written += int(row["written"] or 0)
+        if int(row["handled"]) == 0:
+            return written
+
+
 def generation_id(policy: Policy, as_of: date) -> str:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     return f"{policy.id}@{policy.version}/{as_of.isoformat()}/{stamp}"
@@ -236,8 +249,9 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
         def load_previous(frontier: list[str], region_holders: bool = False) -> None:
             """The base generation's word on the parties a round can read that have no working state yet."""
             if region and (frontier or region_holders):
-                step("base", lambda: graph.write("engine/load_previous", run=run, frontier=frontier,
-                                                 region_holders=region_holders, layers=base_layers))
+                [loaded] = step("base", lambda: graph.write("engine/load_previous", run=run, frontier=frontier,
+                                                            region_holders=region_holders, layers=base_layers))
+                report.base_loaded += int(loaded["loaded"])
 
         seeds = step("seeds", lambda: graph.write(
             "engine/seed_by_jurisdiction", run=run, jurisdictions=policy.restricted_jurisdictions, home=policy.home,
@@ -311,21 +325,24 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
                 break
         layer = int(previous.get("layer") or 0) + 1 if previous is not None else 0
         report.layers = [gen, *base_layers]
-        step("verdicts", lambda: graph.drain("engine/write_verdicts", "written", VERDICT_BATCH, run=run,
-                                             generation=gen, layer=layer, K=K, hundred=HUNDRED, region=region))
+        report.written = step("verdicts", lambda: _write_batches(
+            graph, "engine/write_verdicts", run=run, generation=gen, layer=layer, base_layers=base_layers, K=K,
+            hundred=HUNDRED, region=region))
         if previous is not None:
-            step("verdicts", lambda: graph.drain("engine/write_lookthrough_only", "written", VERDICT_BATCH, run=run,
-                                                 generation=gen, layer=layer, base_layers=base_layers))
-            counts = {k.removeprefix("count_"): int(v) for k, v in previous.items()
-                      if k.startswith("count_") and v is not None}
+            report.written += step("verdicts", lambda: _write_batches(
+                graph, "engine/write_lookthrough_only", run=run, generation=gen, layer=layer,
+                base_layers=base_layers))
+            counts = {k: int(previous.get(f"count_{k}") or 0) for k in ("restricted", "review")}
             for row in graph.read("engine/layer_counts", generation=gen, base_layers=base_layers):
                 counts[row["new"]] = counts.get(row["new"], 0) + int(row["count"])
                 if row["old"] is not None:
                     counts[row["old"]] = counts.get(row["old"], 0) - int(row["count"])
-            report.counts = {k: v for k, v in counts.items() if v}
         else:
-            report.counts = {row["verdict"]: int(row["count"])
-                             for row in graph.read("engine/generation_counts", generation=gen)}
+            counts = {row["verdict"]: int(row["count"])
+                      for row in graph.read("engine/generation_counts", generation=gen)}
+        # Clear: every other party of the snapshot (stored or not, a clear verdict is the same verdict).
+        counts["clear"] = max(0, int(snapshot["parties"] or 0) - counts.get("restricted", 0) - counts.get("review", 0))
+        report.counts = {k: v for k, v in counts.items() if v}
         step("clear", lambda: clear_work(graph))
         report.seconds = round(time.perf_counter() - started, 3)
         report.timings = timings
@@ -335,7 +352,8 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
             "seconds": report.seconds, "rounds": report.rounds, "seeds": report.seeds,
             "lookthrough_rounds": report.lookthrough_rounds,
             "lookthrough_converged": report.lookthrough_converged, "region": report.region,
-            "layers": report.layers, "layer": layer, "base": previous["id"] if previous else None,
+            "layers": report.layers, "layer": layer, "written": report.written, "base_loaded": report.base_loaded,
+            "timings_json": json.dumps(timings), "base": previous["id"] if previous else None,
             **{f"count_{k}": v for k, v in report.counts.items()},
         })
         log.info("generation %s %s", gen, "published" if publish else "computed (not published yet)",

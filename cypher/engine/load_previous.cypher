@@ -1,8 +1,10 @@
 // An incremental run reads the base generation lazily: before a round, the parties that round can read
 // or recompute and that have no working state yet get what the base generation ($layers, newest first)
 // said of them: membership, seed reason, pin, look-through share (marked w_base; written again only if
-// a round recomputes them). Those are the subjects of $frontier and their holders, and with
-// $region_holders the holders of every region party (round 0 visits the whole region).
+// a round recomputes them). Those are the subjects of $frontier (the round's candidates, always) and
+// their holders, and with $region_holders the holders of every region party (round 0 visits the whole
+// region). A holder the base held clear with no look-through share is left without working state: the
+// rounds read that as exactly that, and not writing it (then wiping it) saves a third of this statement.
 // Parameters: $run, $frontier, $region_holders, $layers
 CALL () {
   UNWIND $frontier AS id
@@ -12,20 +14,20 @@ CALL () {
   WITH DISTINCT x
   CALL (x) {
     MATCH (x)<-[:OWNS|CONTROLS]-(h:Party)
-    RETURN h AS p
+    RETURN h AS p, false AS candidate
     UNION
-    RETURN x AS p
+    RETURN x AS p, true AS candidate
   }
-  RETURN p
+  RETURN p, candidate
   UNION
   UNWIND CASE WHEN $region_holders THEN [true] ELSE [] END AS wanted
   MATCH (x:Party)
   USING INDEX x:Party(w_run)
   WHERE x.w_run = $run AND x.w_region
   MATCH (x)<-[:OWNS|CONTROLS]-(p:Party)
-  RETURN p
+  RETURN p, false AS candidate
 }
-WITH DISTINCT p
+WITH p, max(CASE WHEN candidate THEN 1 ELSE 0 END) = 1 AS candidate
 WHERE coalesce(p.w_run <> $run, true)
 CALL (p) {
   OPTIONAL MATCH (v:Verdict)
@@ -33,6 +35,8 @@ CALL (p) {
   WHERE v.generation IN $layers AND v.party_id = p.id
   RETURN v ORDER BY v.layer DESC LIMIT 1
 }
+WITH p, v, candidate
+WHERE candidate OR v.verdict IN ['restricted', 'review'] OR v.lookthrough_max > 0
 SET p.w_run = $run, p.w_base = true,
     p.w_lower = coalesce(v.verdict = 'restricted', false),
     p.w_upper = coalesce(v.verdict IN ['restricted', 'review'], false),
