@@ -105,12 +105,17 @@ def main() -> None:
     started = time.perf_counter()
     report = refresh(graph, settings, config, policies, as_of=AS_OF)
     refresh_s = time.perf_counter() - started
-    regions = {p: r["region"] for p, r in (
-        (g["policy_id"], g) for g in (rec["g"] for rec in driver.execute_query(
-            "MATCH (g:Generation) WHERE g.id IN $ids RETURN g {.policy_id, .region} AS g",
-            ids=list(report.generations.values())).records))}
+    computed = {rec["g"]["policy_id"]: rec["g"] for rec in driver.execute_query(
+        "MATCH (g:Generation) WHERE g.id IN $ids "
+        "RETURN g {.policy_id, .region, .written, .base_loaded, .timings_json, .seconds} AS g",
+        ids=list(report.generations.values())).records}
+    regions = {p: g["region"] for p, g in computed.items()}
     results["refresh"] = {"status": report.status, "seconds": round(refresh_s, 2), "timings": report.timings,
                           "changes": report.changes, "region_parties": regions,
+                          "generations": {p: {"seconds": g["seconds"], "verdicts_written": g["written"],
+                                              "parties_read_from_base": g["base_loaded"],
+                                              "steps": json.loads(g["timings_json"] or "{}")}
+                                          for p, g in computed.items()},
                           "loaded": report.sources[0].get("write")}
     results["ratio_refresh_to_full"] = round(refresh_s / results["full_recompute_s"], 3)
     # pruning old generations runs after publication (housekeeping the API never waits for)
@@ -118,6 +123,8 @@ def main() -> None:
     results["ratio_until_published"] = round(published_s / results["full_recompute_s"], 3)
     print(f"delta refresh ({args.fraction:.0%} of the registry): {refresh_s:.1f}s, status {report.status}, "
           f"phases {report.timings}, changes {report.changes}, recomputed parties {regions}", flush=True)
+    for policy_id, generation in results["refresh"]["generations"].items():
+        print(f"  {policy_id}: {generation}", flush=True)
     print(f"refresh / full recompute: {results['ratio_refresh_to_full']}, until published "
           f"{results['ratio_until_published']} (target < 0.1)", flush=True)
     stamp = time.strftime("%Y%m%dT%H%M%S")

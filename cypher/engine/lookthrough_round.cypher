@@ -9,7 +9,9 @@
 // below $epsilon is dropped (0). Parties it moves are marked w_lt_moved (their verdicts are written again).
 // Holders are reached from the subject only (the coalesce keeps the planner off the w_run index, see
 // propagate.cypher). Returns the party ids of the parties that moved: the next round's frontier.
-// Parameters: $run, $frontier, $also, $region_too, $as_of, $epsilon, $region
+// Partitioned ($part of $parts; 2 parts: party ids ending in one of $half, and the others) so two
+// transactions can share the work on disjoint parties.
+// Parameters: $part, $parts, $half, $run, $frontier, $also, $region_too, $as_of, $epsilon, $region
 CALL () {
   UNWIND $frontier AS holder
   MATCH (h:Party {id: holder})
@@ -29,7 +31,7 @@ CALL () {
   RETURN x
 }
 WITH DISTINCT x
-WHERE x.w_seed IS NULL AND (NOT $region OR coalesce(x.w_run = $run, false))
+WHERE x.w_seed IS NULL AND (NOT $region OR coalesce(x.w_run = $run, false)) AND ($parts = 1 OR (right(x.id, 1) IN $half) = ($part = 0))
 CALL (x) {
   MATCH (x)<-[r:OWNS]-(h:Party)
   WHERE r.measure = 'equity' AND r.direct <> 'indirect' AND coalesce(h.w_run = $run AND h.w_lt_hi IS NOT NULL, false)

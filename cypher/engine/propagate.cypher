@@ -23,7 +23,9 @@
 // the planner cannot start from the w_run index instead (after a wipe its statistics can make a seek of
 // every touched party per candidate look cheap, and a round then ran for minutes instead of seconds).
 // Returns the party ids of the parties whose membership changed: the next round's frontier.
-// Parameters: $run, $frontier, $round, $full, $region, $limit, $as_of, $measures, $kinds, $threshold, $inclusive,
+// Partitioned ($part of $parts; 2 parts: party ids ending in one of $half, and the others) so two
+// transactions can share the work on disjoint parties.
+// Parameters: $part, $parts, $half, $run, $frontier, $round, $full, $region, $limit, $as_of, $measures, $kinds, $threshold, $inclusive,
 //   $undisclosed, $K, $hundred
 CALL () {
   UNWIND $frontier AS holder
@@ -40,11 +42,11 @@ CALL () {
   UNWIND CASE WHEN $region AND $round = 0 THEN [true] ELSE [] END AS wanted
   MATCH (x:Party)
   USING INDEX x:Party(w_run)
-  WHERE x.w_run = $run AND x.w_region AND x.w_started IS NULL
+  WHERE x.w_run = $run AND x.w_region AND x.w_started IS NULL AND ($parts = 1 OR (right(x.id, 1) IN $half) = ($part = 0))
   RETURN x LIMIT $limit
 }
 WITH DISTINCT x
-WHERE NOT $region OR coalesce(x.w_run = $run, false)
+WHERE (NOT $region OR coalesce(x.w_run = $run, false)) AND ($parts = 1 OR (right(x.id, 1) IN $half) = ($part = 0))
 WITH x, $region AND $round = 0 AND x.w_started IS NULL AS fresh
 CALL (x) {
   MATCH (x)<-[r:OWNS]-(h:Party)

@@ -3,10 +3,12 @@
 // look-through share, written into the generation when it differs from the base's. At most $limit per
 // call (called until it handles none), working state wiped in the same transaction. Returns how many
 // parties were handled and how many verdicts written.
-// Parameters: $run, $generation, $layer, $base_layers, $limit
+// Partitioned ($part of $parts; 2 parts: party ids ending in one of $half, and the others) so two
+// transactions can share the work on disjoint parties.
+// Parameters: $part, $parts, $half, $run, $generation, $layer, $base_layers, $limit
 MATCH (x:Party)
 USING INDEX x:Party(w_run)
-WHERE x.w_run = $run AND x.w_lt_moved AND NOT coalesce(x.w_calc, false)
+WHERE x.w_run = $run AND x.w_lt_moved AND NOT coalesce(x.w_calc, false) AND ($parts = 1 OR (right(x.id, 1) IN $half) = ($part = 0))
 WITH x LIMIT $limit
 CALL (x) {
   OPTIONAL MATCH (o:Verdict)

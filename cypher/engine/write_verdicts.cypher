@@ -10,10 +10,12 @@
 // Look-through-only changes are written by write_lookthrough_only, the rest of the working state is
 // wiped by clear_work. $layer: the generation's depth in its stack of layers (the newest verdict wins).
 // Returns how many parties were handled (what moves the batches on) and how many verdicts written.
-// Parameters: $run, $generation, $layer, $base_layers, $K, $hundred, $region, $limit
+// Partitioned ($part of $parts; 2 parts: party ids ending in one of $half, and the others) so two
+// transactions can share the work on disjoint parties.
+// Parameters: $part, $parts, $half, $run, $generation, $layer, $base_layers, $K, $hundred, $region, $limit
 MATCH (x:Party)
 USING INDEX x:Party(w_run)
-WHERE x.w_run = $run AND (NOT $region OR coalesce(x.w_calc, false))
+WHERE x.w_run = $run AND (NOT $region OR coalesce(x.w_calc, false)) AND ($parts = 1 OR (right(x.id, 1) IN $half) = ($part = 0))
 WITH x LIMIT $limit
 WITH x, CASE WHEN coalesce(x.w_lo, 0) > $hundred THEN $hundred ELSE coalesce(x.w_lo, 0) END AS lo,
      CASE WHEN coalesce(x.w_hi, 0) > coalesce(x.w_rem, 0) THEN coalesce(x.w_hi, 0) ELSE coalesce(x.w_rem, 0) END
