@@ -138,7 +138,11 @@ def prune_generations(graph: Graph, keep: int, batch: int = 20_000) -> PruneRepo
 
 
 def clear_work(graph: Graph, batch: int = 50_000) -> int:
-    return graph.drain("engine/clear_work", "cleared", batch)
+    def part_loop(part: int) -> int:
+        return graph.drain("engine/clear_work", "cleared", batch, part=part, parts=PARTS, half=HALF)
+
+    with ThreadPoolExecutor(PARTS) as pool:
+        return sum(pool.map(part_loop, range(PARTS)))
 
 
 def generation_matches(generation: dict[str, Any] | None, policy: Policy, as_of: date | None) -> bool:
@@ -267,9 +271,9 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
         def load_previous(frontier: list[str], region_holders: bool = False) -> None:
             """The base generation's word on the parties a round can read that have no working state yet."""
             if region and (frontier or region_holders):
-                [loaded] = step("base", lambda: graph.write("engine/load_previous", run=run, frontier=frontier,
-                                                            region_holders=region_holders, layers=base_layers))
-                report.base_loaded += int(loaded["loaded"])
+                loaded = step("base", lambda: _partitioned(graph, "engine/load_previous", run=run, frontier=frontier,
+                                                           region_holders=region_holders, layers=base_layers))
+                report.base_loaded += sum(int(row["loaded"]) for row in loaded)
 
         seeds = step("seeds", lambda: graph.write(
             "engine/seed_by_jurisdiction", run=run, jurisdictions=policy.restricted_jurisdictions, home=policy.home,

@@ -5,7 +5,9 @@
 // their holders, and with $region_holders the holders of every region party (round 0 visits the whole
 // region). A holder the base held clear with no look-through share is left without working state: the
 // rounds read that as exactly that, and not writing it (then wiping it) saves a third of this statement.
-// Parameters: $run, $frontier, $region_holders, $layers
+// Partitioned ($part of $parts; 2 parts: party ids ending in one of $half, and the others) so two
+// transactions can share the work on disjoint parties.
+// Parameters: $part, $parts, $half, $run, $frontier, $region_holders, $layers
 CALL () {
   UNWIND $frontier AS id
   MATCH (f:Party {id: id})
@@ -28,7 +30,7 @@ CALL () {
   RETURN p, false AS candidate
 }
 WITH p, max(CASE WHEN candidate THEN 1 ELSE 0 END) = 1 AS candidate
-WHERE coalesce(p.w_run <> $run, true)
+WHERE coalesce(p.w_run <> $run, true) AND ($parts = 1 OR (right(p.id, 1) IN $half) = ($part = 0))
 CALL (p) {
   OPTIONAL MATCH (v:Verdict)
   USING INDEX v:Verdict(generation, party_id)
