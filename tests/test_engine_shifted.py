@@ -80,6 +80,8 @@ def test_other_date_reuses_the_generation_below_nothing_that_changed(graph: Grap
                         RNode("b", "entity", jurisdiction="GB"), RNode("c", "entity", jurisdiction="GB")],
                 [REdge("ru", "a", "OWNS", "equity", 60.0, 60.0), REdge("a", "b", "OWNS", "equity", 60.0, 60.0),
                  REdge("ru", "c", "OWNS", "equity", 70.0, 70.0, end=date(2025, 9, 30))])
+    graph.driver.execute_query(  # as loaders stamp them (the stored bundle returns it as text)
+        "MATCH (p:Party) SET p.first_seen = datetime() - duration('P1D')", database_=graph.database)
     pol = policy()
     compute_generation(graph, pol, GENERATION_DATE)
     later = date(2026, 1, 1)

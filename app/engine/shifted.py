@@ -33,7 +33,6 @@ from app.engine.verdicts import (
     generation_boundary,
     holder_rows_cache,
     membership,
-    newer_than,
     party_node,
     read_bundle,
     started_text,
@@ -107,7 +106,7 @@ def shifted_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], re
     target = party["id"]
     basis = {"generation": generation["id"], "generation_as_of": _iso(generation["as_of"]),
              "changed_parties": affected.changed, "affected_parties": len(affected.parties)}
-    if target not in affected.parties and not newer_than(generation, party):
+    if target not in affected.parties and not bundle["newer"]:
         verdict = bundle["verdict"] or clear_verdict(target)
         stored_rows = bundle_holder_rows(graph, generation, as_of, target, bundle, affected.stamp)
         evidence = build_evidence(policy, party, verdict, stored_rows)
