@@ -1,9 +1,10 @@
 """A full generation of verdicts for one policy, computed set-wise inside Neo4j.
 
 The rounds of the least fixed point, the look-through rounds and the verdict writes are Cypher
-statements over the whole graph (cypher/engine/*.cypher); Python only sequences them, counts rounds
-and stops when nothing changes. Working state lives on the parties under the run's id and is wiped
-before and after, so only one computation runs at a time: a lock in Neo4j enforces that.
+statements over the whole graph (cypher/engine/*.cypher), each run as two transactions on disjoint
+parties; Python only sequences them, counts rounds and stops when nothing changes. Working state lives
+on the parties under the run's id and is wiped before and after, so only one computation runs at a time:
+a lock in Neo4j enforces that.
 """
 
 from __future__ import annotations
@@ -203,10 +204,11 @@ def generation_id(policy: Policy, as_of: date) -> str:
 def compute_generation(graph: Graph, policy: Policy, as_of: date,
                        progress: Callable[[str], None] | None = None, incremental: bool = False,
                        publish: bool = True, run_id: str | None = None) -> GenerationReport:
-    """A new generation, published unless `publish` is false. Incremental: recompute only what lies below
-    the parties changed since the newest published generation of the same policy (and, when that one is of
-    an earlier date, below the interests that started or ended in between); same result as a full run.
-    Full when there is no such base."""
+    """A new generation, published unless `publish` is false. Incremental: a layer on the newest published
+    generation of the same policy (its base) holding only the verdicts that differ from the base's,
+    recomputed from the parties changed since the base (and, when the base is of an earlier date, the
+    subjects of the interests that started or ended in between); same verdicts as a full run. Full when
+    there is no such base, the base has MAX_LAYERS layers, or the region is too large."""
     with graph_lock(graph, "compute"):
         previous = None
         if incremental:

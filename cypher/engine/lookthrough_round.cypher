@@ -31,7 +31,8 @@ CALL () {
   RETURN x
 }
 WITH DISTINCT x
-WHERE x.w_seed IS NULL AND (NOT $region OR coalesce(x.w_run = $run, false)) AND ($parts = 1 OR (right(x.id, 1) IN $half) = ($part = 0))
+WHERE x.w_seed IS NULL AND (NOT $region OR coalesce(x.w_run = $run, false))
+  AND ($parts = 1 OR (right(x.id, 1) IN $half) = ($part = 0))
 CALL (x) {
   MATCH (x)<-[r:OWNS]-(h:Party)
   WHERE r.measure = 'equity' AND r.direct <> 'indirect' AND coalesce(h.w_run = $run AND h.w_lt_hi IS NOT NULL, false)

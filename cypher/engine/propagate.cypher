@@ -25,8 +25,8 @@
 // Returns the party ids of the parties whose membership changed: the next round's frontier.
 // Partitioned ($part of $parts; 2 parts: party ids ending in one of $half, and the others) so two
 // transactions can share the work on disjoint parties.
-// Parameters: $part, $parts, $half, $run, $frontier, $round, $full, $region, $limit, $as_of, $measures, $kinds, $threshold, $inclusive,
-//   $undisclosed, $K, $hundred
+// Parameters: $part, $parts, $half, $run, $frontier, $round, $full, $region, $limit, $as_of, $measures, $kinds,
+//   $threshold, $inclusive, $undisclosed, $K, $hundred
 CALL () {
   UNWIND $frontier AS holder
   MATCH (h:Party {id: holder})
@@ -42,7 +42,8 @@ CALL () {
   UNWIND CASE WHEN $region AND $round = 0 THEN [true] ELSE [] END AS wanted
   MATCH (x:Party)
   USING INDEX x:Party(w_run)
-  WHERE x.w_run = $run AND x.w_region AND x.w_started IS NULL AND ($parts = 1 OR (right(x.id, 1) IN $half) = ($part = 0))
+  WHERE x.w_run = $run AND x.w_region AND x.w_started IS NULL
+    AND ($parts = 1 OR (right(x.id, 1) IN $half) = ($part = 0))
   RETURN x LIMIT $limit
 }
 WITH DISTINCT x

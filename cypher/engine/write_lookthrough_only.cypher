@@ -8,7 +8,8 @@
 // Parameters: $part, $parts, $half, $run, $generation, $layer, $base_layers, $limit
 MATCH (x:Party)
 USING INDEX x:Party(w_run)
-WHERE x.w_run = $run AND x.w_lt_moved AND NOT coalesce(x.w_calc, false) AND ($parts = 1 OR (right(x.id, 1) IN $half) = ($part = 0))
+WHERE x.w_run = $run AND x.w_lt_moved AND NOT coalesce(x.w_calc, false)
+  AND ($parts = 1 OR (right(x.id, 1) IN $half) = ($part = 0))
 WITH x LIMIT $limit
 CALL (x) {
   OPTIONAL MATCH (o:Verdict)

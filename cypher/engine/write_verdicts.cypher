@@ -15,7 +15,8 @@
 // Parameters: $part, $parts, $half, $run, $generation, $layer, $base_layers, $K, $hundred, $region, $limit
 MATCH (x:Party)
 USING INDEX x:Party(w_run)
-WHERE x.w_run = $run AND (NOT $region OR coalesce(x.w_calc, false)) AND ($parts = 1 OR (right(x.id, 1) IN $half) = ($part = 0))
+WHERE x.w_run = $run AND (NOT $region OR coalesce(x.w_calc, false))
+  AND ($parts = 1 OR (right(x.id, 1) IN $half) = ($part = 0))
 WITH x LIMIT $limit
 WITH x, CASE WHEN coalesce(x.w_lo, 0) > $hundred THEN $hundred ELSE coalesce(x.w_lo, 0) END AS lo,
      CASE WHEN coalesce(x.w_hi, 0) > coalesce(x.w_rem, 0) THEN coalesce(x.w_hi, 0) ELSE coalesce(x.w_rem, 0) END
@@ -49,7 +50,8 @@ OPTIONAL CALL (x) {
   RETURN o ORDER BY o.layer DESC LIMIT 1
 }
 WITH x, new, NOT $region OR
-     [new.verdict, coalesce(new.seed_reason, ''), coalesce(new.pin_reason, ''), new.share_min, new.share_min_exclusive, new.share_max,
+     [new.verdict, coalesce(new.seed_reason, ''), coalesce(new.pin_reason, ''), new.share_min,
+      new.share_min_exclusive, new.share_max,
       new.share_max_exclusive, coalesce(new.undisclosed_max, -1.0), new.control_definite, new.control_possible,
       round(new.lookthrough_min, 9), round(new.lookthrough_max, 9)] <>
      [coalesce(o.verdict, 'clear'), coalesce(o.seed_reason, ''), coalesce(o.pin_reason, ''), coalesce(o.share_min, 0.0),
