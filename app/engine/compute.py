@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from app.db import Graph, native
 from app.engine.codes import HUNDRED, K, threshold_code
@@ -29,6 +29,7 @@ from app.errors import OwnershipError
 from app.policy import Policy
 
 log = logging.getLogger("app.engine")
+T = TypeVar("T")
 MAX_ROUNDS = 10_000
 REGION_MAX_FRACTION = 0.15  # above this share of the graph an incremental run computes everything
 REGION_FALLBACK_MIN_PARTIES = 50_000  # (on graphs this large or larger; smaller ones are cheap either way)
@@ -138,12 +139,15 @@ def prune_generations(graph: Graph, keep: int, batch: int = 20_000) -> PruneRepo
     return report
 
 
-def clear_work(graph: Graph, batch: int = 50_000) -> int:
-    def part_loop(part: int) -> int:
-        return graph.drain("engine/clear_work", "cleared", batch, part=part, parts=PARTS, half=HALF)
-
+def _each_part(work: Callable[[int], T]) -> list[T]:
+    """`work(part)` for every part at once (parts are disjoint sets of parties: no two touch one node)."""
     with ThreadPoolExecutor(PARTS) as pool:
-        return sum(pool.map(part_loop, range(PARTS)))
+        return list(pool.map(work, range(PARTS)))
+
+
+def clear_work(graph: Graph, batch: int = 50_000) -> int:
+    return sum(_each_part(lambda part: graph.drain("engine/clear_work", "cleared", batch, part=part, parts=PARTS,
+                                                   half=HALF)))
 
 
 def generation_matches(generation: dict[str, Any] | None, policy: Policy, as_of: date | None) -> bool:
@@ -175,10 +179,7 @@ def incremental_base(generation: dict[str, Any] | None, policy: Policy, as_of: d
 
 def _partitioned(graph: Graph, statement: str, **params: Any) -> list[dict[str, Any]]:
     """A partitioned statement's single row from each part, the parts run at once."""
-    with ThreadPoolExecutor(PARTS) as pool:
-        futures = [pool.submit(graph.write, statement, part=part, parts=PARTS, half=HALF, **params)
-                   for part in range(PARTS)]
-        return [future.result()[0] for future in futures]
+    return _each_part(lambda part: graph.write(statement, part=part, parts=PARTS, half=HALF, **params)[0])
 
 
 def _write_batches(graph: Graph, statement: str, **params: Any) -> int:
@@ -192,8 +193,7 @@ def _write_batches(graph: Graph, statement: str, **params: Any) -> int:
             if int(row["handled"]) == 0:
                 return written
 
-    with ThreadPoolExecutor(PARTS) as pool:
-        return sum(pool.map(part_loop, range(PARTS)))
+    return sum(_each_part(part_loop))
 
 
 def generation_id(policy: Policy, as_of: date) -> str:
