@@ -26,6 +26,7 @@ from app.refresh.run import refresh
 from app.schema import reset_graph
 from app.settings import Settings
 from tests.conftest import FIXTURES
+from tests.engine_helpers import effective_verdicts
 from tests.loading import rows
 from tests.serving import serve
 from tests.test_refresh import csv_delta, put, write_config
@@ -84,13 +85,11 @@ def dump(graph: Graph) -> dict[str, Any]:
                           "p.jurisdiction AS j, keys")
     interests = rows(graph, "MATCH (h)-[r:OWNS|CONTROLS]->(s) RETURN h.id AS h, s.id AS s, type(r) AS t, "
                             "r.record AS record, r.share_min AS lo, r.share_max AS hi, r.statement_id AS st")
-    verdicts = rows(graph, "MATCH (g:Generation {status: 'published'}) WITH g.policy_id AS policy, g "
-                           "ORDER BY g.published_at DESC WITH policy, collect(g)[0] AS g "
-                           "MATCH (v:Verdict) WHERE v.generation IN coalesce(g.layers, [g.id]) "
-                           "WITH policy, v.party_id AS id, v ORDER BY v.layer DESC "
-                           "WITH policy, id, head(collect(v)) AS v "
-                           "WHERE NOT (v.verdict = 'clear' AND v.share_max = 0) "  # stored or not: the same
-                           "RETURN policy, id, v.verdict AS v, v.share_min AS lo, v.share_max AS hi")
+    served = rows(graph, "MATCH (g:Generation {status: 'published'}) WITH g.policy_id AS policy, g "
+                         "ORDER BY g.published_at DESC RETURN policy, collect(g.id)[0] AS generation")
+    verdicts = [{"policy": g["policy"], "id": pid, "v": v["verdict"], "lo": v["share_min"], "hi": v["share_max"]}
+                for g in served for pid, v in effective_verdicts(graph, g["generation"]).items()
+                if not (v["verdict"] == "clear" and v["share_max"] == 0)]  # stored or not: the same verdict
     return {
         "parties": sorted((p["id"], p["name"] or "", p["j"] or "", tuple(sorted(p["keys"]))) for p in parties),
         "interests": sorted(tuple(str(v) for v in i.values()) for i in interests),
