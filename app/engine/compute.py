@@ -177,9 +177,21 @@ def incremental_base(generation: dict[str, Any] | None, policy: Policy, as_of: d
     return policy.active_overrides(previous) == policy.active_overrides(as_of)
 
 
-def _partitioned(graph: Graph, statement: str, **params: Any) -> list[dict[str, Any]]:
-    """A partitioned statement's single row from each part, the parts run at once."""
-    return _each_part(lambda part: graph.write(statement, part=part, parts=PARTS, half=HALF, **params)[0])
+def _partitioned(graph: Graph, statement: str, candidates: list[str] | None = None,
+                 **params: Any) -> list[dict[str, Any]]:
+    """A partitioned statement's single row from each part, the parts run at once; with `candidates`
+    (party ids), each part is given its own as $candidates."""
+    mine = _split_by_part(candidates) if candidates is not None else None
+    return _each_part(lambda part: graph.write(statement, part=part, parts=PARTS, half=HALF,
+                                               **({"candidates": mine[part]} if mine is not None else {}), **params)[0])
+
+
+def _split_by_part(ids: list[str]) -> list[list[str]]:
+    """Party ids by the part whose transactions handle them (the partition the statements' $half test makes)."""
+    if PARTS == 1:
+        return [ids]
+    first = set(HALF)
+    return [[i for i in ids if i[-1:] in first], [i for i in ids if i[-1:] not in first]]
 
 
 def _write_batches(graph: Graph, statement: str, **params: Any) -> int:
@@ -315,20 +327,24 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
             "undisclosed": policy.undisclosed_counts, "K": K, "hundred": HUNDRED, "region": region,
         }
         full = policy.undisclosed_counts  # remainders can restrict entities no seed reaches
+        [below] = step("fixpoint", lambda: graph.read("engine/subjects_of", ids=sorted(frontier)))
+        candidates: list[str] = below["ids"]
         for round_no in range(MAX_ROUNDS):
             next_frontier: set[str] = set()
-            holders = sorted(frontier)
-            load_previous(holders)
+            next_candidates: set[str] = set()
+            load_previous(sorted(frontier))
             while True:  # one call, except an incremental run's round 0, which visits the region in slices
-                rows = step("fixpoint", partial(_partitioned, graph, "engine/propagate", round=round_no, full=full,
-                                                frontier=holders, limit=REGION_SLICE, **params))
+                rows = step("fixpoint", partial(_partitioned, graph, "engine/propagate", candidates, round=round_no,
+                                                full=full, limit=REGION_SLICE, **params))
                 for row in rows:
                     next_frontier.update(row["changed"])
-                holders = []  # later slices visit region parties; the frontier's subjects were seen once
+                    next_candidates.update(row["next"])
+                candidates = []  # later slices visit region parties; the frontier's subjects were seen once
                 if not (region and round_no == 0) or sum(int(row["fresh"]) for row in rows) == 0:
                     break
             full = False
             frontier = next_frontier
+            candidates = sorted(next_candidates)
             report.rounds = round_no + 1
             if not frontier:
                 break
@@ -336,15 +352,18 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
             raise OwnershipError(f"the fixed point did not settle in {MAX_ROUNDS} rounds")
         [initial] = step("lookthrough", lambda: graph.write("engine/lookthrough_init", run=run, region=region))
         moved = sorted(set(initial["frontier"]) | set(lookthrough_reset))  # reset ones fell: their subjects too
+        [below] = step("lookthrough", lambda: graph.read("engine/subjects_of", ids=moved))
+        candidates = below["ids"]
         report.lookthrough_converged = False
         for round_no in range(LOOKTHROUGH_MAX_ROUNDS):
             load_previous(moved)
             rows = step("lookthrough", partial(
-                _partitioned, graph, "engine/lookthrough_round", run=run, frontier=moved, as_of=as_of,
+                _partitioned, graph, "engine/lookthrough_round", candidates, run=run, as_of=as_of,
                 epsilon=LOOKTHROUGH_EPSILON, region=region, region_too=region and round_no == 0,
                 also=lookthrough_reset if round_no == 0 else []))
             report.lookthrough_rounds = round_no + 1
             moved = [pid for row in rows for pid in row["changed"]]
+            candidates = sorted({pid for row in rows for pid in row["next"]})
             if not moved:
                 report.lookthrough_converged = True
                 break

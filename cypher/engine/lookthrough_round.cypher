@@ -1,22 +1,27 @@
 // One round of the look-through share: the economic share seeds hold through chains, the sum over
 // paths of the products of equity stakes (minimum and maximum stakes separately; an unknown stake is
-// 0 to 100%). Only subjects of the holders that moved last round ($frontier, party ids) are
-// recomputed; values are capped at 1 and changes below $epsilon stop the spread, so cycles converge.
+// 0 to 100%). Only $candidates (party ids: the subjects of the parties that moved last round, as the
+// previous round returned them, this part's only) are recomputed; values are capped at 1 and changes
+// below $epsilon stop the spread, so cycles converge. Each part receiving its own candidates, rather
+// than the moved holders to expand, spares both parts expanding every holder's subjects (a third of a
+// round's page hits went to that, half of them thrown away by the part filter).
 // Declared indirect stakes summarise chains and are left out. Informational: it never decides a verdict.
 // An incremental run ($region) starts from the base generation's values (loaded by load_previous before
-// each round), recomputes besides the subjects of $frontier the parties in $also (the reset ones) and,
-// with $region_too, its region's, and lets changes spread wherever they pass $epsilon; a value falling
-// below $epsilon is dropped (0). Parties it moves are marked w_lt_moved (their verdicts are written again).
-// Holders are reached from the subject only (the coalesce keeps the planner off the w_run index, see
-// propagate.cypher). Returns the party ids of the parties that moved: the next round's frontier.
+// each round), recomputes besides $candidates the parties in $also (the reset ones) and, with
+// $region_too, its region's, and lets changes spread wherever they pass $epsilon; a value falling below
+// $epsilon is dropped (0). Parties it moves are marked w_lt_moved (their verdicts are written again).
+// A holder counts when it has a share (w_lt_hi): working state exists only for the running computation
+// (clear_work wipes it at the start, under the compute lock), and testing w_lt_hi alone, which no index
+// covers, keeps the planner reaching holders from the subject.
+// Returns the party ids of the parties that moved (`changed`) and of their subjects (`next`, the next
+// round's candidates, both parts' together).
 // Partitioned ($part of $parts; 2 parts: party ids ending in one of $half, and the others) so two
 // transactions can share the work on disjoint parties.
-// Parameters: $part, $parts, $half, $run, $frontier, $also, $region_too, $as_of, $epsilon, $region
+// Parameters: $part, $parts, $half, $run, $candidates, $also, $region_too, $as_of, $epsilon, $region
 CALL () {
-  UNWIND $frontier AS holder
-  MATCH (h:Party {id: holder})
-  USING INDEX h:Party(id)
-  MATCH (h)-[:OWNS]->(x:Party)
+  UNWIND $candidates AS id
+  MATCH (x:Party {id: id})
+  USING INDEX x:Party(id)
   RETURN x
   UNION
   UNWIND $also AS id
@@ -35,7 +40,7 @@ WHERE x.w_seed IS NULL AND (NOT $region OR coalesce(x.w_run = $run, false))
   AND ($parts = 1 OR (right(x.id, 1) IN $half) = ($part = 0))
 CALL (x) {
   MATCH (x)<-[r:OWNS]-(h:Party)
-  WHERE r.measure = 'equity' AND r.direct <> 'indirect' AND coalesce(h.w_run = $run AND h.w_lt_hi IS NOT NULL, false)
+  WHERE r.measure = 'equity' AND r.direct <> 'indirect' AND h.w_lt_hi IS NOT NULL
     AND (r.start_date IS NULL OR r.start_date <= $as_of) AND (r.end_date IS NULL OR r.end_date >= $as_of)
   WITH h, max(coalesce(r.share_min, 0.0)) / 100.0 AS lo, max(coalesce(r.share_max, 100.0)) / 100.0 AS hi
   RETURN sum(lo * h.w_lt_lo) AS lt_lo, sum(hi * h.w_lt_hi) AS lt_hi
@@ -46,4 +51,10 @@ WHERE (lt_hi >= $epsilon
    OR (lt_hi < $epsilon AND x.w_lt_hi IS NOT NULL)
 SET x.w_run = $run, x.w_lt_moved = true,
     x.w_lt_lo = CASE WHEN lt_hi >= $epsilon THEN lt_lo END, x.w_lt_hi = CASE WHEN lt_hi >= $epsilon THEN lt_hi END
-RETURN collect(x.id) AS changed
+WITH collect(x) AS moved
+CALL (moved) {
+  UNWIND moved AS m
+  MATCH (m)-[:OWNS]->(s)
+  RETURN collect(DISTINCT s.id) AS next
+}
+RETURN [m IN moved | m.id] AS changed, next

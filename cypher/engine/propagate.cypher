@@ -1,7 +1,9 @@
 // One round of the least fixed point. Candidates are the subjects of the parties whose membership changed
-// in the previous round, $frontier (party ids; all entities too when $full, for undisclosed remainders).
-// The frontier travels as a parameter rather than as a round number stored on the parties: selecting it
-// from the parties would read every touched party each round and keep an index of rounds up to date.
+// in the previous round, $candidates (party ids, this part's, as the previous round returned them in
+// `next`; all entities too when $full, for undisclosed remainders). They travel as a parameter rather
+// than as a round number stored on the parties: selecting them from the parties would read every touched
+// party each round and keep an index of rounds up to date; and as subjects rather than as the holders
+// that changed, so each part does not expand every holder's subjects only to drop half of them.
 // For each candidate the restricted share is summed twice, over definitely restricted holders' minimum
 // stakes (lower) and over possibly restricted holders' maximum stakes (upper), per measure, and the
 // largest measure counts.
@@ -22,17 +24,17 @@
 // Holders are only ever reached from the candidate: their working-state tests are wrapped in coalesce so
 // the planner cannot start from the w_run index instead (after a wipe its statistics can make a seek of
 // every touched party per candidate look cheap, and a round then ran for minutes instead of seconds).
-// Returns the party ids of the parties whose membership changed: the next round's frontier.
+// Returns the party ids of the parties whose membership changed (`changed`) and of their subjects (`next`,
+// the next round's candidates, both parts' together).
 // Partitioned ($part of $parts; 2 parts: party ids ending in one of $half, and the others) so two
 // transactions can share the work on disjoint parties.
-// Parameters: $part, $parts, $half, $run, $frontier, $round, $full, $region, $limit, $as_of, $measures, $kinds,
+// Parameters: $part, $parts, $half, $run, $candidates, $round, $full, $region, $limit, $as_of, $measures, $kinds,
 //   $threshold, $inclusive, $undisclosed, $K, $hundred
 CALL () {
-  UNWIND $frontier AS holder
-  MATCH (h:Party {id: holder})
-  USING INDEX h:Party(id)
-  MATCH (h)-[:OWNS|CONTROLS]->(x:Party)
-  RETURN DISTINCT x
+  UNWIND $candidates AS id
+  MATCH (x:Party {id: id})
+  USING INDEX x:Party(id)
+  RETURN x
   UNION
   UNWIND CASE WHEN $full AND NOT $region THEN [true] ELSE [] END AS wanted  // no scan unless wanted
   MATCH (x:Party)
@@ -98,5 +100,11 @@ WITH x, fresh, lower, upper, remainder, control_lower, control_upper, was_lower,
 SET x.w_run = $run, x.w_calc = true, x.w_lower = now_lower, x.w_upper = now_upper,
     x.w_lo = lower, x.w_hi = upper, x.w_rem = remainder, x.w_cl = control_lower, x.w_cu = control_upper,
     x.w_started = CASE WHEN $region AND $round = 0 THEN true ELSE x.w_started END
-RETURN collect(CASE WHEN now_lower <> was_lower OR now_upper <> was_upper THEN x.id END) AS changed,
-       count(x) AS candidates, count(CASE WHEN fresh THEN 1 END) AS fresh
+WITH collect(CASE WHEN now_lower <> was_lower OR now_upper <> was_upper THEN x END) AS moved,
+     count(x) AS candidates, count(CASE WHEN fresh THEN 1 END) AS fresh
+CALL (moved) {
+  UNWIND moved AS m
+  MATCH (m)-[:OWNS|CONTROLS]->(s)
+  RETURN collect(DISTINCT s.id) AS next
+}
+RETURN [m IN moved | m.id] AS changed, next, candidates, fresh
