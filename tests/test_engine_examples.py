@@ -12,6 +12,7 @@ from app.db import Graph
 from app.engine.service import verdict_for
 from app.engine.verdicts import Change, UnknownEntity
 from app.policy import Override, PolicyError, load_policy
+from app.repository.screening import ScreenQuery, screen
 from tests.engine_helpers import engine_verdicts, policy, write_graph
 from tests.reference import REdge, RNode, compute
 
@@ -275,6 +276,15 @@ def test_a_party_newer_than_the_generation_is_judged_against_it(graph: Graph) ->
     assert result["verdict"] == "restricted" and result["restricted_share"]["min"] == 55.0
     assert result["lookthrough_share"]["min"] == pytest.approx(44.0)  # 80% x 55%
     assert result["evidence"]["chain"][0]["holder_id"] == "ru"
+    # Screening tells the newer party (judged on demand) from the ones the generation holds, by identifier
+    # and by name alike.
+    screened = screen(graph, p, [ScreenQuery(identifier="new"), ScreenQuery(name="new"), ScreenQuery(identifier="mid")],
+                      limit=5, min_score=0.5)
+    by_key, by_name, held = (r["candidates"][0] for r in screened["results"])
+    assert by_key["id"] == by_name["id"] == "new" and held["id"] == "mid"
+    for candidate in (by_key, by_name):
+        assert candidate["verdict"]["mode"] == "on_demand" and candidate["verdict"]["verdict"] == "restricted"
+    assert held["verdict"]["mode"] == "stored" and held["verdict"]["verdict"] == "restricted"
     # A holder that is newer than the generation too: the whole ancestor subgraph is evaluated instead.
     graph.driver.execute_query(
         """CREATE (h:Party:Entity {id: 'newer', kind: 'entity', jurisdiction: 'RU', first_seen: datetime()})

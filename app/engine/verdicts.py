@@ -112,13 +112,6 @@ def started_text(generation: dict[str, Any]) -> str:
     return text
 
 
-def newer_than(generation: dict[str, Any], party: dict[str, Any]) -> bool:
-    """Whether the party first appeared after the generation started (the generation has no verdict on it)."""
-    first_seen = native(party.get("first_seen"))
-    started = native(generation.get("started_at"))
-    return first_seen is not None and started is not None and first_seen > started
-
-
 def current_generation(graph: Graph, policy_id: str) -> dict[str, Any] | None:
     rows = graph.read("engine/current_generation", policy_id=policy_id)
     return rows[0]["generation"] if rows else None

@@ -107,7 +107,7 @@ def search(graph: Graph, text: str, skip: int, limit: int) -> dict[str, Any]:
     results: list[dict[str, Any]] = []
     stripped = text.strip()
     if _IDENTIFIER.match(stripped):
-        for row in graph.read("api/resolve_refs", refs=[stripped]):
+        for row in graph.read("api/resolve_refs", refs=[stripped], started_at=None):
             results.append({**iso(row["party"]), "identifiers": sorted(row["identifiers"]), "score": None,
                             "matched": "identifier"})
     rows = graph.read("api/search", query=lucene_query(stripped), skip=skip, limit=limit)

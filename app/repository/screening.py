@@ -14,7 +14,7 @@ from typing import Any
 from app.db import Graph
 from app.engine.compute import layers_of
 from app.engine.service import verdict_for
-from app.engine.verdicts import clear_verdict, current_generation, newer_than, share_fields
+from app.engine.verdicts import clear_verdict, current_generation, share_fields, started_text
 from app.matching import Candidate, lucene_query, score
 from app.policy import Policy
 from app.repository.entities import iso
@@ -33,13 +33,17 @@ def screen(graph: Graph, policy: Policy, queries: list[ScreenQuery], limit: int,
     generation = generation if generation is not None else current_generation(graph, policy.id)
     candidates: dict[int, list[dict[str, Any]]] = {i: [] for i in range(len(queries))}
 
+    started_at = started_text(generation) if generation is not None else None
     refs = sorted({q.identifier for q in queries if q.identifier})
-    by_ref = {row["ref"]: row for row in graph.read("api/resolve_refs", refs=refs)} if refs else {}
+    by_ref = ({row["ref"]: row for row in graph.read("api/resolve_refs", refs=refs, started_at=started_at)}
+              if refs else {})
     parties: dict[str, dict[str, Any]] = {}
+    newer: dict[str, bool] = {}  # party id: newer than the generation (no stored verdict)
     for i, q in enumerate(queries):
         if q.identifier and q.identifier in by_ref:
             row = by_ref[q.identifier]
             parties[row["party"]["id"]] = row["party"]
+            newer[row["party"]["id"]] = bool(row["newer"])
             candidates[i].append({"party": row["party"], "identifiers": sorted(row["identifiers"]), "score": 1.0,
                                   "matched_by": "identifier", "matched_name": row["party"].get("name"),
                                   "explanation": [f"identifier {q.identifier}"]})
@@ -50,7 +54,7 @@ def screen(graph: Graph, policy: Policy, queries: list[ScreenQuery], limit: int,
         if not pending:
             break
         named = [{"index": i, "lucene": lucene_query(queries[i].name or "", fuzzy)} for i in pending]
-        rows = graph.read("api/screen_names", queries=named, per_query=max(limit * 2, 10))
+        rows = graph.read("api/screen_names", queries=named, per_query=max(limit * 2, 10), started_at=started_at)
         keys = _identifiers(graph, {r["party"]["id"] for r in rows if queries[int(r["index"])].registration_number})
         for row in rows:
             i, party = int(row["index"]), row["party"]
@@ -61,6 +65,7 @@ def screen(graph: Graph, policy: Policy, queries: list[ScreenQuery], limit: int,
                            q.country, q.registration_number)
             if scored.score >= min_score:
                 parties[party["id"]] = party
+                newer[party["id"]] = bool(row["newer"])
                 candidates[i].append({"party": party, "score": scored.score, "matched_by": "name",
                                       "matched_name": scored.matched_name, "explanation": list(scored.explanation)})
         pending = [i for i in pending if not candidates[i]]
@@ -70,7 +75,7 @@ def screen(graph: Graph, policy: Policy, queries: list[ScreenQuery], limit: int,
         for c in found:
             c.setdefault("identifiers", sorted(keys.get(c["party"]["id"], ())))
 
-    verdicts = _verdicts(graph, policy, generation, parties)
+    verdicts = _verdicts(graph, policy, generation, parties, newer)
     results = []
     for i, q in enumerate(queries):
         unique: list[dict[str, Any]] = []
@@ -101,17 +106,17 @@ def _identifiers(graph: Graph, ids: set[str]) -> dict[str, list[str]]:
 
 
 def _verdicts(graph: Graph, policy: Policy, generation: dict[str, Any] | None,
-              parties: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+              parties: dict[str, dict[str, Any]], newer: dict[str, bool]) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     pending = list(parties)
     if generation is not None:
         stored = {row["id"]: row["verdict"] for row in
                   graph.read("api/verdicts_of", layers=layers_of(generation), ids=pending)}
         pending = []
-        for pid, party in parties.items():
+        for pid in parties:
             if pid in stored:
                 out[pid] = _brief_verdict(stored[pid], "stored")
-            elif newer_than(generation, party):
+            elif newer[pid]:
                 pending.append(pid)
             else:
                 out[pid] = _brief_verdict(clear_verdict(pid), "stored")
