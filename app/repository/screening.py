@@ -37,12 +37,10 @@ def screen(graph: Graph, policy: Policy, queries: list[ScreenQuery], limit: int,
     refs = sorted({q.identifier for q in queries if q.identifier})
     by_ref = ({row["ref"]: row for row in graph.read("api/resolve_refs", refs=refs, started_at=started_at)}
               if refs else {})
-    parties: dict[str, dict[str, Any]] = {}
-    newer: dict[str, bool] = {}  # party id: newer than the generation (no stored verdict)
+    newer: dict[str, bool] = {}  # every candidate's party id: whether it is newer than the generation
     for i, q in enumerate(queries):
         if q.identifier and q.identifier in by_ref:
             row = by_ref[q.identifier]
-            parties[row["party"]["id"]] = row["party"]
             newer[row["party"]["id"]] = bool(row["newer"])
             candidates[i].append({"party": row["party"], "identifiers": sorted(row["identifiers"]), "score": 1.0,
                                   "matched_by": "identifier", "matched_name": row["party"].get("name"),
@@ -64,7 +62,6 @@ def screen(graph: Graph, policy: Policy, queries: list[ScreenQuery], limit: int,
                                                    party.get("address_country"), tuple(keys.get(party["id"], ()))),
                            q.country, q.registration_number)
             if scored.score >= min_score:
-                parties[party["id"]] = party
                 newer[party["id"]] = bool(row["newer"])
                 candidates[i].append({"party": party, "score": scored.score, "matched_by": "name",
                                       "matched_name": scored.matched_name, "explanation": list(scored.explanation)})
@@ -75,7 +72,7 @@ def screen(graph: Graph, policy: Policy, queries: list[ScreenQuery], limit: int,
         for c in found:
             c.setdefault("identifiers", sorted(keys.get(c["party"]["id"], ())))
 
-    verdicts = _verdicts(graph, policy, generation, parties, newer)
+    verdicts = _verdicts(graph, policy, generation, newer)
     results = []
     for i, q in enumerate(queries):
         unique: list[dict[str, Any]] = []
@@ -106,17 +103,19 @@ def _identifiers(graph: Graph, ids: set[str]) -> dict[str, list[str]]:
 
 
 def _verdicts(graph: Graph, policy: Policy, generation: dict[str, Any] | None,
-              parties: dict[str, dict[str, Any]], newer: dict[str, bool]) -> dict[str, dict[str, Any]]:
+              newer: dict[str, bool]) -> dict[str, dict[str, Any]]:
+    """The brief verdict of every candidate party (`newer`: party id to whether it is newer than the
+    generation, which then holds no verdict on it and it is judged on demand)."""
     out: dict[str, dict[str, Any]] = {}
-    pending = list(parties)
+    pending = list(newer)
     if generation is not None:
         stored = {row["id"]: row["verdict"] for row in
                   graph.read("api/verdicts_of", layers=layers_of(generation), ids=pending)}
         pending = []
-        for pid in parties:
+        for pid, is_newer in newer.items():
             if pid in stored:
                 out[pid] = _brief_verdict(stored[pid], "stored")
-            elif newer[pid]:
+            elif is_newer:
                 pending.append(pid)
             else:
                 out[pid] = _brief_verdict(clear_verdict(pid), "stored")
