@@ -9,7 +9,8 @@
 // An incremental run ($region) starts from the base generation's values (loaded by load_previous before
 // each round), recomputes besides $candidates the parties in $also (the reset ones) and, with
 // $region_too, its region's, and lets changes spread wherever they pass $epsilon; a value falling below
-// $epsilon is dropped (0). Parties it moves are marked w_lt_moved (their verdicts are written again).
+// $epsilon is dropped (0). Parties it moves are marked w_lt_moved (their verdicts are written again;
+// a full run writes every party's verdict, so it does not mark them).
 // A holder counts when it has a share (w_lt_hi): working state exists only for the running computation
 // (clear_work wipes it at the start, under the compute lock), and testing w_lt_hi alone, which no index
 // covers, keeps the planner reaching holders from the subject.
@@ -49,7 +50,7 @@ WITH x, CASE WHEN lt_lo > 1.0 THEN 1.0 ELSE lt_lo END AS lt_lo, CASE WHEN lt_hi 
 WHERE (lt_hi >= $epsilon
        AND (abs(lt_lo - coalesce(x.w_lt_lo, 0.0)) > $epsilon OR abs(lt_hi - coalesce(x.w_lt_hi, 0.0)) > $epsilon))
    OR (lt_hi < $epsilon AND x.w_lt_hi IS NOT NULL)
-SET x.w_run = $run, x.w_lt_moved = true,
+SET x.w_run = $run, x.w_lt_moved = CASE WHEN $region THEN true END,
     x.w_lt_lo = CASE WHEN lt_hi >= $epsilon THEN lt_lo END, x.w_lt_hi = CASE WHEN lt_hi >= $epsilon THEN lt_hi END
 WITH collect(x) AS moved
 CALL (moved) {

@@ -21,6 +21,7 @@
 // $limit per call (marked w_started), and is called until it reports no fresh ones: one transaction for a
 // region of hundreds of thousands would exceed the transaction memory. Visiting in slices is sound because
 // membership only grows: a party whose holder changes after its visit is visited again in round 1.
+// It marks the parties it recomputes (w_calc): only their verdicts are compared with the base's.
 // Holders are only ever reached from the candidate: their working-state tests are wrapped in coalesce so
 // the planner cannot start from the w_run index instead (after a wipe its statistics can make a seek of
 // every touched party per candidate look cheap, and a round then ran for minutes instead of seconds).
@@ -97,7 +98,7 @@ WITH x, fresh, lower, upper, remainder, control_lower, control_upper, pinned, wa
 WITH x, fresh, lower, upper, remainder, control_lower, control_upper, was_lower, was_upper,
      CASE WHEN pinned THEN was_lower ELSE was_lower OR lower_pass END AS now_lower,
      CASE WHEN pinned THEN was_upper ELSE was_upper OR upper_pass END AS now_upper
-SET x.w_run = $run, x.w_calc = true, x.w_lower = now_lower, x.w_upper = now_upper,
+SET x.w_run = $run, x.w_calc = CASE WHEN $region THEN true END, x.w_lower = now_lower, x.w_upper = now_upper,
     x.w_lo = lower, x.w_hi = upper, x.w_rem = remainder, x.w_cl = control_lower, x.w_cu = control_upper,
     x.w_started = CASE WHEN $region AND $round = 0 THEN true ELSE x.w_started END
 WITH collect(CASE WHEN now_lower <> was_lower OR now_upper <> was_upper THEN x END) AS moved,
