@@ -42,13 +42,17 @@ LOOKTHROUGH_CAP = 1.0 - 1e-9  # a look-through share at least this is at the cap
 # Rounds and verdict writes run as two transactions at once on disjoint parties (ids ending in 0-7, the
 # others): one Cypher statement uses one core, and the machines this runs on have two.
 PARTS = 2
-HALF = list("01234567")
+HALF = list("01234567")  # party ids end in a hex digit
+HALF_DIGITS = list("01234")  # element ids end in a decimal one (the node's number)
 MAX_REGION_DEPTH = 100_000  # levels below the changed parties; a cycle stops adding parties, so this never binds
 LOOKTHROUGH_EPSILON = 1e-4  # fraction: changes below 0.01 percentage points stop spreading
 # Look-through values rise monotonically from 0 towards the fixed point; on long cycles they approach it
 # slowly. Past this many rounds the values are kept as they are (lower bounds of the converged values) and
 # the generation records lookthrough_converged = false. Look-through never decides a verdict.
-LOOKTHROUGH_MAX_ROUNDS = 40
+LOOKTHROUGH_MAX_ROUNDS = 150
+# A party whose look-through share moves by at most this much (fraction) spreads the change only once no
+# larger change is left; the thresholds are used in turn, then LOOKTHROUGH_EPSILON (lookthrough_round).
+LOOKTHROUGH_DEFER = (0.01, 0.001)
 
 
 class LockBusy(OwnershipError):
@@ -177,20 +181,20 @@ def incremental_base(generation: dict[str, Any] | None, policy: Policy, as_of: d
     return policy.active_overrides(previous) == policy.active_overrides(as_of)
 
 
-def _partitioned(graph: Graph, statement: str, candidates: list[str] | None = None,
+def _partitioned(graph: Graph, statement: str, candidates: list[str] | None = None, *, half: list[str] = HALF,
                  **params: Any) -> list[dict[str, Any]]:
     """A partitioned statement's single row from each part, the parts run at once; with `candidates`
-    (party ids), each part is given its own as $candidates."""
-    mine = _split_by_part(candidates) if candidates is not None else None
-    return _each_part(lambda part: graph.write(statement, part=part, parts=PARTS, half=HALF,
+    (party ids, or element ids with `half=HALF_DIGITS`), each part is given its own as $candidates."""
+    mine = _split_by_part(candidates, half) if candidates is not None else None
+    return _each_part(lambda part: graph.write(statement, part=part, parts=PARTS, half=half,
                                                **({"candidates": mine[part]} if mine is not None else {}), **params)[0])
 
 
-def _split_by_part(ids: list[str]) -> list[list[str]]:
-    """Party ids by the part whose transactions handle them (the partition the statements' $half test makes)."""
+def _split_by_part(ids: list[str], half: list[str] = HALF) -> list[list[str]]:
+    """Ids by the part whose transactions handle them (the partition the statements' $half test makes)."""
     if PARTS == 1:
         return [ids]
-    first = set(HALF)
+    first = set(half)
     return [[i for i in ids if i[-1:] in first], [i for i in ids if i[-1:] not in first]]
 
 
@@ -320,7 +324,7 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
                                                frontier=reset_level, cap=LOOKTHROUGH_CAP))
                 reset_level = list(reset["reset"])
                 lookthrough_reset += reset_level
-        params = {
+        params: dict[str, Any] = {
             "run": run, "as_of": as_of, "measures": list(policy.ownership_measures),
             "kinds": list(policy.control_kinds),
             "threshold": threshold_code(policy.threshold_percent), "inclusive": policy.threshold_inclusive,
@@ -353,18 +357,28 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
         [initial] = step("lookthrough", lambda: graph.write("engine/lookthrough_init", run=run, region=region))
         moved = sorted(set(initial["frontier"]) | set(lookthrough_reset))  # reset ones fell: their subjects too
         [below] = step("lookthrough", lambda: graph.read("engine/subjects_of", ids=moved))
-        candidates = below["ids"]
+        candidates = below["eids"]  # the look-through rounds name parties by element id (lookthrough_round)
         report.lookthrough_converged = False
+        deferred: set[str] = set()  # subjects of small moves, held back until no bigger change is left
+        taus = iter(LOOKTHROUGH_DEFER)
+        tau = next(taus, LOOKTHROUGH_EPSILON)
         for round_no in range(LOOKTHROUGH_MAX_ROUNDS):
+            if not candidates and deferred:
+                candidates, deferred = sorted(deferred), set()
+                tau = next(taus, LOOKTHROUGH_EPSILON)
             load_previous(moved)
             rows = step("lookthrough", partial(
-                _partitioned, graph, "engine/lookthrough_round", candidates, run=run, as_of=as_of,
-                epsilon=LOOKTHROUGH_EPSILON, region=region, region_too=region and round_no == 0,
+                _partitioned, graph, "engine/lookthrough_round", candidates, half=HALF_DIGITS, pending=candidates,
+                run=run, as_of=as_of,
+                epsilon=LOOKTHROUGH_EPSILON, tau=tau, region=region, region_too=region and round_no == 0,
                 also=lookthrough_reset if round_no == 0 else []))
             report.lookthrough_rounds = round_no + 1
             moved = [pid for row in rows for pid in row["changed"]]
-            candidates = sorted({pid for row in rows for pid in row["next"]})
-            if not moved:
+            upcoming = {pid for row in rows for key in ("next", "later") for pid in row[key]}
+            deferred.update(pid for row in rows for pid in row["deferred"])
+            deferred -= upcoming
+            candidates = sorted(upcoming)
+            if not candidates and not deferred:
                 report.lookthrough_converged = True
                 break
         layer = int(previous.get("layer") or 0) + 1 if previous is not None else 0
