@@ -66,6 +66,9 @@ def test_incremental_equals_full_after_a_delta(graph: Graph, tmp_path: Path) -> 
     [newly] = rows(graph, "MATCH (:Identifier {key: $key})-->(p) RETURN p.id AS id",
                    key="BODS:" + entities[700]["recordId"])
     assert effective_verdicts(graph, incremental.generation)[newly["id"]]["verdict"] == "restricted"
+    # The verdict writes wipe working state by groups of properties (write_verdicts): none may be left over.
+    [left] = rows(graph, "MATCH (p:Party) WHERE any(k IN keys(p) WHERE k STARTS WITH 'w_') RETURN count(p) AS n")
+    assert left["n"] == 0
 
 
 def test_incremental_lookthrough_is_not_held_up_by_a_cycle_once_its_support_is_gone(graph: Graph) -> None:
