@@ -19,6 +19,10 @@ Semantics:
   counted control, or (undisclosed_counts, entities only) 100% minus the minima of holders that are not
   possibly restricted passes. Both sets are least fixed points.
 - Verdict: pinned verdict; else restricted (seed or definitely), review (possibly), clear.
+- Look-through (informational): a seed holds itself wholly (1); any other party's share is the sum over
+  its holders of the holder's share times its largest valid direct-or-unknown equity stake (minimum:
+  unknown 0; maximum: unknown 100%), capped at 1, computed from the minima and from the maxima. The least
+  fixed point, reached by recomputing every party at once from zero until nothing moves.
 """
 
 from __future__ import annotations
@@ -192,3 +196,35 @@ def compute(nodes: list[RNode], edges: list[REdge], policy: Policy, as_of: date,
             lower, upper = (Fraction(100), 0), (Fraction(100), 0)
         result[node.id] = RVerdict(verdict, min(lower, (Fraction(100), 0)), min(upper, (Fraction(100), 0)))
     return result
+
+
+def lookthrough(nodes: list[RNode], edges: list[REdge], policy: Policy, as_of: date, tolerance: float = 1e-12,
+                max_rounds: int = 5_000) -> tuple[dict[str, tuple[float, float]], int]:
+    """Every party's look-through share (fractions from the minima and from the maxima), and how many rounds
+    it took to settle within `tolerance` (many: a cycle whose stakes multiply to nearly 1)."""
+    seeds = {n.id for n in nodes if _is_seed(n, policy)}
+    stakes: dict[tuple[str, str], tuple[float, float]] = {}
+    for e in edges:
+        if e.relation != "OWNS" or e.measure != "equity" or e.direct == "indirect":
+            continue
+        if (e.start is not None and e.start > as_of) or (e.end is not None and e.end < as_of):
+            continue
+        low = (e.share_min or 0.0) / 100.0
+        high = (100.0 if e.share_max is None else e.share_max) / 100.0
+        old = stakes.get((e.holder, e.subject), (0.0, 0.0))
+        stakes[(e.holder, e.subject)] = (max(low, old[0]), max(high, old[1]))
+    value = {n.id: (1.0, 1.0) if n.id in seeds else (0.0, 0.0) for n in nodes}
+    for rounds in range(1, max_rounds + 1):
+        new = {}
+        for n in nodes:
+            if n.id in seeds:
+                new[n.id] = (1.0, 1.0)
+                continue
+            low = sum(s[0] * value[h][0] for (h, x), s in stakes.items() if x == n.id)
+            high = sum(s[1] * value[h][1] for (h, x), s in stakes.items() if x == n.id)
+            new[n.id] = (min(1.0, low), min(1.0, high))
+        moved = max(max(abs(new[k][0] - value[k][0]), abs(new[k][1] - value[k][1])) for k in new)
+        value = new
+        if moved <= tolerance:
+            return value, rounds
+    return value, max_rounds

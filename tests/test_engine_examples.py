@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from app.db import Graph
+from app.engine import compute as engine_compute
 from app.engine.service import verdict_for
 from app.engine.verdicts import Change, UnknownEntity
 from app.policy import Override, PolicyError, load_policy
@@ -197,6 +198,26 @@ def test_lookthrough_is_multiplicative_and_converges_on_cycles(graph: Graph) -> 
     # Look-through stops spreading changes below 0.01 percentage points (LOOKTHROUGH_EPSILON).
     assert stored["a"]["lookthrough_min"] == pytest.approx(200 / 3, abs=0.05)
     assert stored["b"]["lookthrough_min"] == pytest.approx(100 / 3, abs=0.05)
+
+
+def test_lookthrough_cut_short_by_its_cap_still_gives_lower_bounds_below_a_slow_cycle(
+        graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cross-holding of 99% each way settles in hundreds of rounds; past the cap the shares are lower
+    bounds, and a party below both sides of the cycle, which waits while a holder keeps moving in the same
+    round, gets one too (the last rounds before the cap let nothing wait)."""
+    monkeypatch.setattr(engine_compute, "LOOKTHROUGH_MAX_ROUNDS", 14)
+    monkeypatch.setattr(engine_compute, "PARTS", 1)  # one transaction a round: x never waits alone in its part
+    nodes = [RNode("s", jurisdiction="RU"), RNode("a"), RNode("b"), RNode("x")]
+    edges = [owns("s", "a", 10), owns("a", "b", 99), owns("b", "a", 99), owns("a", "x", 50), owns("b", "x", 1)]
+    write_graph(graph, nodes, edges)
+    generation, stored = engine_verdicts(graph, policy(), DAY)
+    [record] = graph.driver.execute_query("MATCH (g:Generation {id: $id}) RETURN g.lookthrough_converged AS done",
+                                          id=generation, database_=graph.database).records
+    assert record["done"] is False
+    # a = 0.1 + 0.99 b, b = 0.99 a  =>  a = 0.1 / (1 - 0.9801) = 5.025..., x = a / 2 + b / 100
+    assert 0 < stored["a"]["lookthrough_min"] < 100 * 0.1 / (1 - 0.99 * 0.99)
+    assert 0 < stored["x"]["lookthrough_min"] <= (stored["a"]["lookthrough_min"] / 2
+                                                  + stored["b"]["lookthrough_min"] / 100 + 0.01)
 
 
 def test_what_if_changes_the_verdict_and_writes_nothing(graph: Graph) -> None:

@@ -53,6 +53,7 @@ LOOKTHROUGH_MAX_ROUNDS = 150
 # A party whose look-through share moves by at most this much (fraction) spreads the change only once no
 # larger change is left; the thresholds are used in turn, then LOOKTHROUGH_EPSILON (lookthrough_round).
 LOOKTHROUGH_DEFER = (0.01, 0.001)
+LOOKTHROUGH_CLOSING_ROUNDS = 10  # the last rounds before LOOKTHROUGH_MAX_ROUNDS, where no candidate waits
 
 
 class LockBusy(OwnershipError):
@@ -363,12 +364,18 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
         taus = iter(LOOKTHROUGH_DEFER)
         tau = next(taus, LOOKTHROUGH_EPSILON)
         for round_no in range(LOOKTHROUGH_MAX_ROUNDS):
-            if not candidates and deferred:
-                candidates, deferred = sorted(deferred), set()
+            # In the last rounds before the cap nothing waits, so a party below a cycle too slow to settle
+            # still gets a lower bound rather than staying at zero.
+            closing = round_no >= LOOKTHROUGH_MAX_ROUNDS - LOOKTHROUGH_CLOSING_ROUNDS
+            if deferred and (closing or not candidates):
+                candidates, deferred = sorted(set(candidates) | deferred), set()
                 tau = next(taus, LOOKTHROUGH_EPSILON)
+            if closing:
+                tau = LOOKTHROUGH_EPSILON
             load_previous(moved)
             rows = step("lookthrough", partial(
-                _partitioned, graph, "engine/lookthrough_round", candidates, half=HALF_DIGITS, pending=candidates,
+                _partitioned, graph, "engine/lookthrough_round", candidates, half=HALF_DIGITS,
+                pending=[] if closing else candidates,
                 run=run, as_of=as_of,
                 epsilon=LOOKTHROUGH_EPSILON, tau=tau, region=region, region_too=region and round_no == 0,
                 also=lookthrough_reset if round_no == 0 else []))
