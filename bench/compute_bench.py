@@ -116,12 +116,18 @@ def on_demand(graph: Graph, ids: list[str], other_day: date) -> dict[str, Any]:
     every OWNERSHIP_GENERATION_POLL_S), so the latencies are those of the verdict itself."""
     policy = load_policy(POLICY)
     generation = current_generation(graph, policy.id)
+    if generation is None:
+        raise SystemExit(f"no published generation of {policy.id}: run without --skip-engine first")
     t0 = time.perf_counter()
     affected = affected_parties(graph, generation, other_day)
     first_ms = round((time.perf_counter() - t0) * 1000, 1)
     for pid in ids[:10]:
         verdict_for(graph, policy, pid, other_day, generation=generation)
-    times, walked_times, kinds, sizes, verdicts = [], [], Counter(), [], {}
+    times: list[float] = []
+    walked_times: list[float] = []
+    kinds: Counter[str] = Counter()
+    sizes: list[int] = []
+    verdicts: dict[str, Any] = {}
     for pid in ids:  # the two loops apart, so neither's heavy reads disturb the other's latencies
         t0 = time.perf_counter()
         result = verdict_for(graph, policy, pid, other_day, generation=generation)
