@@ -66,7 +66,8 @@ def test_incremental_equals_full_after_a_delta(graph: Graph, tmp_path: Path) -> 
     [newly] = rows(graph, "MATCH (:Identifier {key: $key})-->(p) RETURN p.id AS id",
                    key="BODS:" + entities[700]["recordId"])
     assert effective_verdicts(graph, incremental.generation)[newly["id"]]["verdict"] == "restricted"
-    # The verdict writes wipe working state by groups of properties (write_verdicts): none may be left over.
+    # The verdict writes wipe each party's working state as they go (write_verdicts, write_lookthrough_only),
+    # so clear_work no longer finds it: none may be left over.
     [left] = rows(graph, "MATCH (p:Party) WHERE any(k IN keys(p) WHERE k STARTS WITH 'w_') RETURN count(p) AS n")
     assert left["n"] == 0
 

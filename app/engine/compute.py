@@ -39,8 +39,9 @@ REGION_SLICE = 50_000  # region parties per transaction in an incremental run's 
 # many layers the next run is a full one, so reads stay a few index seeks and old layers can be pruned.
 MAX_LAYERS = 8
 LOOKTHROUGH_CAP = 1.0 - 1e-9  # a look-through share at least this is at the cap (see lookthrough_reset)
-# Rounds and verdict writes run as two transactions at once on disjoint parties (ids ending in 0-7, the
-# others): one Cypher statement uses one core, and the machines this runs on have two.
+# Rounds and verdict writes run as two transactions at once on disjoint parties (party ids ending in 0-7
+# and the others; the look-through rounds split by element id, 0-4 and the others): one Cypher statement
+# uses one core, and the machines this runs on have two.
 PARTS = 2
 HALF = list("01234567")  # party ids end in a hex digit
 HALF_DIGITS = list("01234")  # element ids end in a decimal one (the node's number)
