@@ -33,7 +33,10 @@ T = TypeVar("T")
 MAX_ROUNDS = 10_000
 REGION_MAX_FRACTION = 0.15  # above this share of the graph an incremental run computes everything
 REGION_FALLBACK_MIN_PARTIES = 50_000  # (on graphs this large or larger; smaller ones are cheap either way)
-VERDICT_BATCH = 20_000  # verdicts written (and working state wiped) per transaction
+# Verdicts written (and working state wiped) per transaction. Larger transactions cost more per verdict:
+# a full generation's writes took 25.7-27.3 s in batches of 20,000 and 17.6-18.0 s in batches of 5,000
+# (README, "Eighth session"); 1,000 and 2,000 were no better.
+VERDICT_BATCH = 5_000
 REGION_SLICE = 50_000  # region parties per transaction in an incremental run's first round
 # An incremental generation stores only the verdicts it recomputed, on top of its base's layers; past this
 # many layers the next run is a full one, so reads stay a few index seeks and old layers can be pruned.
@@ -122,7 +125,7 @@ class PruneReport:
     seconds: float = 0.0
 
 
-def prune_generations(graph: Graph, keep: int, batch: int = 20_000) -> PruneReport:
+def prune_generations(graph: Graph, keep: int, batch: int = 5_000) -> PruneReport:
     """Deletes the verdicts of generations nobody can be served any more: per policy, published ones older
     than the newest `keep` (rollback needs the previous one, so at least 2 are kept), and failed, abandoned
     and rolled-back ones. Their records and change logs stay. Holds the compute lock, so no generation is
