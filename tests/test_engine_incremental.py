@@ -7,8 +7,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from app.db import Graph
-from app.engine.compute import compute_generation
+from app.engine import compute
+from app.engine.compute import compute_generation, largest_region
 from app.policy import load_policy
 from loaders import synth
 from tests.engine_helpers import effective_verdicts, policy, write_graph
@@ -93,3 +96,36 @@ def test_incremental_lookthrough_is_not_held_up_by_a_cycle_once_its_support_is_g
     assert effective(graph, incremental.generation) == effective(graph, full.generation)
     assert {k: v[3] for k, v in effective(graph, incremental.generation).items()} == {
         "ru": 100.0, "a": 0.0, "b": 0.0, "c": 0.0}
+
+
+def test_incremental_run_is_a_full_one_when_that_touches_fewer_parties(graph: Graph,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full run touches only the parties below the seeds; when the policy's seeds reach fewer parties than
+    a delta's region holds, the incremental run computes in full instead (largest_region), with the same
+    verdicts. Thresholds set so that only this rule can decide on a graph this small."""
+    monkeypatch.setattr(compute, "REGION_FALLBACK_MIN_PARTIES", 0)
+    monkeypatch.setattr(compute, "REGION_MAX_FRACTION", 1.0)
+    chain = [RNode(f"gb{i}", jurisdiction="GB") for i in range(6)]
+    write_graph(graph, [RNode("ru", jurisdiction="RU"), *chain],
+                [REdge("ru", "gb0", "OWNS", "equity", share_min=60.0, share_max=60.0),
+                 *(REdge(f"gb{i}", f"gb{i + 1}", "OWNS", "equity", share_min=60.0, share_max=60.0)
+                   for i in range(1, 5))])
+    pol = policy()
+    base = compute_generation(graph, pol, CYCLE_DAY)
+    assert base.written == 2  # the seed and the company it holds 60% of
+    graph.driver.execute_query("MATCH (p:Party) WHERE p.id IN ['gb2', 'gb3', 'gb4'] SET p.last_seen = datetime()",
+                               database_=graph.database)
+    rerun = compute_generation(graph, pol, CYCLE_DAY, incremental=True)
+    full = compute_generation(graph, pol, CYCLE_DAY)
+    assert rerun.region is None and rerun.layers == [rerun.generation]
+    assert effective(graph, rerun.generation) == effective(graph, full.generation)
+
+
+def test_largest_region_weighs_a_full_run_by_the_verdicts_it_wrote() -> None:
+    few = {"full_written": 1_000}
+    assert largest_region(1_000_000, few, policy()) == 1_000
+    assert largest_region(1_000_000, {"full_written": 900_000}, policy()) == 150_000  # REGION_MAX_FRACTION
+    assert largest_region(1_000_000, {}, policy()) == 150_000  # a base from before `full_written` was kept
+    # counting undisclosed remainders, a full run reads every entity however few the seeds reach
+    assert largest_region(1_000_000, few, policy(undisclosed_counts=True)) == 150_000
+    assert largest_region(1_000, few, policy()) == 1_001  # small graphs: always incremental

@@ -217,6 +217,23 @@ def _write_batches(graph: Graph, statement: str, **params: Any) -> int:
     return sum(_each_part(part_loop))
 
 
+def largest_region(parties: int, base: dict[str, Any], policy: Policy) -> int:
+    """The most parties an incremental run recomputes before a full run is cheaper, on a graph of `parties`.
+    Above REGION_MAX_FRACTION of the graph, recomputing in slices costs more than computing everything
+    afresh. And a full run touches only the parties below the seeds, one verdict each: the verdicts the
+    base's full generation wrote (`full_written`), which for a policy whose seeds the data hardly holds is
+    far fewer than a delta's region (measured: 5.6 s incremental against 0.3 s full for a policy with no
+    seed in the million-entity registry). Not so when undisclosed remainders count: a full run's first round
+    then reads every entity. Graphs under REGION_FALLBACK_MIN_PARTIES are cheap either way."""
+    if parties < REGION_FALLBACK_MIN_PARTIES:
+        return parties + 1
+    largest = int(REGION_MAX_FRACTION * parties)
+    full_written = base.get("full_written")
+    if full_written is None or policy.undisclosed_counts:
+        return largest
+    return min(largest, int(full_written))
+
+
 def generation_id(policy: Policy, as_of: date) -> str:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     return f"{policy.id}@{policy.version}/{as_of.isoformat()}/{stamp}"
@@ -272,21 +289,20 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
                 "engine/changed_between", since=since, dated=previous_as_of != as_of,
                 **{"from": previous_as_of, "to": as_of}))
             changed_ids = sorted(set(changed["ids"]))
-            [marked] = step("region", lambda: graph.write("engine/region_mark", run=run, ids=changed_ids,
-                                                          layers=base_layers))
-            report.region = int(marked["region"])
-            parties = int(snapshot["parties"] or 0)
-            largest = int(REGION_MAX_FRACTION * parties) if parties >= REGION_FALLBACK_MIN_PARTIES else parties + 1
-            for level in range(MAX_REGION_DEPTH):
-                [grown] = step("region", partial(graph.write, "engine/region_expand", run=run, round=level,
-                                                 layers=base_layers))
-                if int(grown["added"]) == 0 or report.region > largest:
-                    break
-                report.region += int(grown["added"])
+            largest = largest_region(int(snapshot["parties"] or 0), previous, policy)
+            report.region = len(changed_ids)
+            if report.region <= largest:
+                [marked] = step("region", lambda: graph.write("engine/region_mark", run=run, ids=changed_ids,
+                                                              layers=base_layers))
+                report.region = int(marked["region"])
+                for level in range(MAX_REGION_DEPTH):
+                    [grown] = step("region", partial(graph.write, "engine/region_expand", run=run, round=level,
+                                                     layers=base_layers))
+                    if int(grown["added"]) == 0 or report.region > largest:
+                        break
+                    report.region += int(grown["added"])
             if report.region > largest:
-                # Recomputing a region this large in slices costs more than computing everything afresh.
-                log.info("region of %s parties exceeds %.0f%% of the graph: full run instead", report.region,
-                         REGION_MAX_FRACTION * 100)
+                log.info("region of over %s parties: a full run is cheaper", largest)
                 step("clear", lambda: clear_work(graph))
                 previous, base_layers, report.region = None, [], None
         region = previous is not None
@@ -422,6 +438,7 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
             "lookthrough_rounds": report.lookthrough_rounds,
             "lookthrough_converged": report.lookthrough_converged, "region": report.region,
             "layers": report.layers, "layer": layer, "written": report.written, "base_loaded": report.base_loaded,
+            "full_written": report.written if previous is None else previous.get("full_written"),
             "timings_json": json.dumps(timings), "base": previous["id"] if previous else None,
             **{f"count_{k}": v for k, v in report.counts.items()},
         })
