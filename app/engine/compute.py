@@ -35,7 +35,7 @@ REGION_MAX_FRACTION = 0.15  # above this share of the graph an incremental run c
 REGION_FALLBACK_MIN_PARTIES = 50_000  # (on graphs this large or larger; smaller ones are cheap either way)
 # Verdicts written (and working state wiped) per transaction. Larger transactions cost more per verdict:
 # a full generation's writes took 25.7-27.3 s in batches of 20,000 and 17.6-18.0 s in batches of 5,000
-# (README, "Eighth session"); 1,000 and 2,000 were no better.
+# (docs/benchmarks-history.md, "Eighth session"); 1,000 and 2,000 were no better.
 VERDICT_BATCH = 5_000
 REGION_SLICE = 50_000  # region parties per transaction in an incremental run's first round
 # An incremental generation stores only the verdicts it recomputed, on top of its base's layers; past this
