@@ -30,7 +30,6 @@ sys.path.insert(0, str(ROOT))
 from app.db import Graph, create_driver  # noqa: E402
 from app.engine.compute import compute_generation  # noqa: E402
 from app.engine.service import verdict_for  # noqa: E402
-from app.engine.shifted import affected_parties  # noqa: E402
 from app.engine.verdicts import current_generation, on_demand_verdict, resolve  # noqa: E402
 from app.neo4j_local import LocalNeo4j  # noqa: E402
 from app.policy import load_policy  # noqa: E402
@@ -119,8 +118,9 @@ def on_demand(graph: Graph, ids: list[str], other_day: date) -> dict[str, Any]:
     if generation is None:
         raise SystemExit(f"no published generation of {policy.id}: run without --skip-engine first")
     t0 = time.perf_counter()
-    affected = affected_parties(graph, generation, other_day)
+    first = verdict_for(graph, policy, ids[0], other_day, generation=generation)  # finds the affected set
     first_ms = round((time.perf_counter() - t0) * 1000, 1)
+    first_basis = first["evidence"].get("basis")
     for pid in ids[:10]:
         verdict_for(graph, policy, pid, other_day, generation=generation)
     times: list[float] = []
@@ -143,8 +143,8 @@ def on_demand(graph: Graph, ids: list[str], other_day: date) -> dict[str, Any]:
         if walked["verdict"] != verdicts[pid]:
             raise SystemExit(f"{pid}: {verdicts[pid]} through the generation, {walked['verdict']} walked")
     return {"date": other_day.isoformat(), "requests": len(times), **_percentiles(times), "how": dict(kinds),
-            "affected_parties": None if affected is None else len(affected.parties),
-            "affected_set_first_request_ms": first_ms,
+            "affected_parties": first_basis["affected_parties"] if first_basis else None,
+            "first_request_ms": first_ms,
             "ancestry_walk": {**_percentiles(walked_times), "median_subgraph_parties": statistics.median(sizes),
                               "max_subgraph_parties": max(sizes)}}
 

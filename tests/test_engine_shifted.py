@@ -91,3 +91,19 @@ def test_other_date_reuses_the_generation_below_nothing_that_changed(graph: Grap
     c = verdict_for(graph, pol, "c", later)
     assert c["verdict"] == "clear" and c["evidence"]["basis"]["reused"] is False
     assert verdict_for(graph, pol, "c", GENERATION_DATE)["verdict"] == "restricted"
+
+
+def test_other_date_answers_follow_data_loaded_after_they_were_first_asked(graph: Graph) -> None:
+    """The set of parties an other-date verdict cannot reuse is kept per data stamp, read with each
+    verdict's bundle: an interest loaded after a first answer makes the next answer re-evaluate."""
+    write_graph(graph, [RNode("ru", "entity", jurisdiction="RU"), RNode("d", "entity", jurisdiction="GB")], [])
+    graph.driver.execute_query(
+        "MATCH (p:Party) SET p.first_seen = datetime() - duration('P1D')", database_=graph.database)
+    pol = policy()
+    compute_generation(graph, pol, GENERATION_DATE)
+    later = date(2026, 1, 1)
+    before = verdict_for(graph, pol, "d", later)
+    assert before["verdict"] == "clear" and before["evidence"]["basis"]["reused"] is True
+    _add_late_interest(graph, "ru", "d", 60.0)
+    after = verdict_for(graph, pol, "d", later)
+    assert after["verdict"] == "restricted" and after["evidence"]["basis"]["reused"] is False

@@ -55,13 +55,14 @@ class Affected:
 _AFFECTED: LRU[tuple[str, date, tuple[str, ...]], Affected | None] = LRU(AFFECTED_CACHE_SIZE)
 
 
-def affected_parties(graph: Graph, generation: dict[str, Any], as_of: date) -> Affected | None:
+def affected_parties(graph: Graph, generation: dict[str, Any], as_of: date,
+                     stamp: tuple[str, ...]) -> Affected | None:
     """Every party whose verdict on `as_of` may differ from the generation's; None when over the limit.
 
-    Kept per generation, date and data stamp (the newest party restatement and interest written, read on
-    every call: one cheap read), so an answer never outlives the data it was computed from."""
-    [stamp] = graph.read("engine/change_stamp")
-    key = (str(generation["id"]), as_of, tuple(stamp["stamp"]))
+    Kept per generation, date and data stamp (the newest party restatement and interest written, read with
+    every verdict's bundle: `read_bundle(..., with_stamp=True)`), so an answer never outlives the data it
+    was computed from."""
+    key = (str(generation["id"]), as_of, stamp)
     found, cached = _AFFECTED.lookup(key)
     if found:
         return cached
@@ -99,10 +100,10 @@ def shifted_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], re
     generation_date = native(generation["as_of"])
     if policy.active_overrides(generation_date) != policy.active_overrides(as_of):
         return None
-    affected = affected_parties(graph, generation, as_of)
+    party, bundle = read_bundle(graph, generation, ref, as_of, with_stamp=True)
+    affected = affected_parties(graph, generation, as_of, bundle["stamp"])
     if affected is None:
         return None
-    party, bundle = read_bundle(graph, generation, ref, as_of)
     target = party["id"]
     basis = {"generation": generation["id"], "generation_as_of": _iso(generation["as_of"]),
              "changed_parties": affected.changed, "affected_parties": len(affected.parties)}

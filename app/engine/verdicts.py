@@ -255,15 +255,18 @@ class NewerParty:
     holders: list[dict[str, Any]]
 
 
-def read_bundle(graph: Graph, generation: dict[str, Any], ref: str,
-                as_of: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+def read_bundle(graph: Graph, generation: dict[str, Any], ref: str, as_of: Any,
+                with_stamp: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
     """The party a reference names (with its identifiers) and the rest of its stored bundle: its verdict in
-    the generation and the interests held in it on `as_of` with each holder's generation verdict."""
+    the generation and the interests held in it on `as_of` with each holder's generation verdict; with
+    `with_stamp`, also the newest change to the data (`bundle["stamp"]`)."""
     rows = graph.read("engine/stored_bundle", ref=ref, layers=layers_of(generation),
-                      started_at=started_text(generation), as_of=as_of)
+                      started_at=started_text(generation), as_of=as_of, with_stamp=with_stamp)
     if not rows:
         raise UnknownEntity(ref)
     bundle = rows[0]
+    if with_stamp:
+        bundle["stamp"] = tuple(bundle["stamps"][0])
     party = {k: v for k, v in bundle["party"].items() if v is not None}
     party["identifiers"] = sorted(bundle["identifiers"])
     return party, bundle
