@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from app.db import Graph
+from app.db import Graph, native
 from app.engine.compute import generation_matches
-from app.engine.shifted import shifted_verdict
+from app.engine.shifted import shifted_verdict, what_if_verdict
 from app.engine.verdicts import (
     Change,
     NewerParty,
@@ -43,9 +43,15 @@ LOOK_UP: Any = object()  # verdict_for reads the current generation itself
 def verdict_for(graph: Graph, policy: Policy, ref: str, as_of: date | None = None,
                 changes: list[Change] | None = None, generation: dict[str, Any] | None = LOOK_UP) -> dict[str, Any]:
     """The stored verdict when the generation applies (`generation`: the one the caller serves, or looked
-    up), else one evaluated on demand; with `changes`, a what-if verdict."""
+    up), else one evaluated on demand; with `changes`, a what-if verdict (on the generation's date, from the
+    generation where the changes do not reach, when it applies)."""
     if generation is LOOK_UP:
-        generation = None if changes else current_generation(graph, policy.id)
+        generation = current_generation(graph, policy.id)
+    if changes and generation is not None and generation_matches(generation, policy, as_of):
+        what_if = what_if_verdict(graph, policy, generation, ref, changes)
+        if what_if is not None:
+            return what_if
+        as_of = as_of or native(generation["as_of"])  # the date the generation's verdicts (`before`) are for
     applies = not changes and generation is not None and generation_matches(generation, policy, as_of)
     if applies and generation is not None:
         stored = stored_verdict_by_ref(graph, policy, generation, ref)

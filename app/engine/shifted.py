@@ -8,6 +8,10 @@ generation's verdict on the asked date. A party below one of them is evaluated f
 its ancestors only, with the generation's verdicts of the unaffected holders around it fixed as the
 boundary (their verdicts hold, by the same argument). Both are exact; the full ancestor walk is the
 fallback when the affected set is too broad to be worth keeping.
+
+What-if verdicts on the generation's date work the same way: a hypothetical change to the interests held
+in a party can only change the verdicts of that party and of the parties below it, so those (and what the
+data changed since the generation) are the affected set, evaluated with the changes applied.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from app.engine.compute import layers_of
 from app.engine.evaluate import Edge, Node, analyse, lookthrough
 from app.engine.verdicts import (
     SUBGRAPH_LIMIT,
+    Change,
     _edge,
     _iso,
     _pins,
@@ -71,20 +76,27 @@ def affected_parties(graph: Graph, generation: dict[str, Any], as_of: date,
     [row] = graph.read("engine/changed_between", since=generation["started_at"], dated=earlier != later,
                        **{"from": earlier, "to": later})
     changed = frozenset(row["ids"])
-    seen = set(changed)
-    frontier = sorted(changed)
-    result: Affected | None = None
+    below = parties_below(graph, changed, AFFECTED_LIMIT)
+    result = None if below is None else Affected(below, len(changed), key[2])
+    _AFFECTED.put(key, result)
+    return result
+
+
+def parties_below(graph: Graph, start: frozenset[str], limit: int,
+                  known: frozenset[str] = frozenset()) -> frozenset[str] | None:
+    """`start` and every party below it through ownership and control (any date), one round trip per
+    level; None when more than `limit` parties. Parties in `known` are taken as already found with
+    everything below them."""
+    seen = set(start) | known
+    frontier = sorted(set(start) - known)
     while frontier:
         [below] = graph.read("engine/subjects_of", ids=frontier)
         fresh = set(below["ids"]) - seen
         seen |= fresh
-        if len(seen) > AFFECTED_LIMIT:
-            break
+        if len(seen) > limit:
+            return None
         frontier = sorted(fresh)
-    else:
-        result = Affected(frozenset(seen), len(changed), key[2])
-    _AFFECTED.put(key, result)
-    return result
+    return frozenset(seen)
 
 
 def _holder_node(row: dict[str, Any]) -> Node:
@@ -118,15 +130,83 @@ def shifted_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], re
     return _evaluate_affected(graph, policy, generation, party, bundle, affected, as_of, basis)
 
 
+def what_if_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], ref: str,
+                    changes: list[Change]) -> dict[str, Any] | None:
+    """The verdict on the generation's date with hypothetical changes (see the module); None when the
+    caller should walk the party's whole ancestor subgraph instead (the party is newer than the generation,
+    or too many parties lie below the changes)."""
+    as_of = native(generation["as_of"])
+    party, bundle = read_bundle(graph, generation, ref, as_of, with_stamp=True)
+    if bundle["newer"]:
+        return None
+    data = affected_parties(graph, generation, as_of, bundle["stamp"])
+    if data is None:
+        return None
+    subjects = frozenset(change.subject for change in changes)
+    below = parties_below(graph, subjects, AFFECTED_LIMIT, known=data.parties)
+    if below is None:
+        return None
+    affected = Affected(below, data.changed, data.stamp)
+    target = party["id"]
+    basis = {"generation": generation["id"], "generation_as_of": _iso(generation["as_of"]),
+             "changed_parties": data.changed, "changed_by_what_if": len(subjects),
+             "affected_parties": len(affected.parties)}
+    if target not in affected.parties:
+        verdict = bundle["verdict"] or clear_verdict(target)
+        stored_rows = bundle_holder_rows(graph, generation, as_of, target, bundle, affected.stamp)
+        evidence = build_evidence(policy, party, verdict, stored_rows)
+        evidence["basis"] = {**basis, "reused": True, "why": "no hypothetical change is above this party, and "
+                                                             "nothing above it changed since the generation"}
+        return _result(party, policy, verdict, evidence, mode="what_if", generation=generation,
+                       as_of=as_of.isoformat())
+    return _evaluate_affected(graph, policy, generation, party, bundle, affected, as_of, basis, changes)
+
+
+def _holder_row(graph: Graph, generation: dict[str, Any], as_of: date, subject: str,
+                rows: list[dict[str, Any]], change: Change) -> dict[str, Any]:
+    """The row of a hypothetical interest: the holder as the other rows (or its own bundle) describe it."""
+    props = {"measure": change.measure, "kind": change.kind, "share_min": change.share_min,
+             "share_max": change.share_max, "direct": "direct", "source": "what-if", "interest_type": "hypothetical"}
+    same = next((row for row in rows if row["holder_id"] == change.holder), None)
+    if same is not None:
+        return {**same, "relation": change.relation, "interest": props}
+    holder, bundle = read_bundle(graph, generation, change.holder, as_of)
+    verdict = bundle["verdict"]
+    return {"subject_id": subject, "holder_id": holder["id"], "holder_name": holder.get("name"),
+            "holder_kind": holder.get("kind"), "holder_newer": bool(bundle["newer"]),
+            "holder_jurisdiction": holder.get("jurisdiction"), "holder_headquarters": holder.get("headquarters"),
+            "holder_entity_type": holder.get("entity_type"), "holder_state_of": holder.get("state_of"),
+            "holder_nationalities": holder.get("nationalities"), "relation": change.relation, "interest": props,
+            "holder_verdict": verdict}
+
+
+def _with_changes(graph: Graph, generation: dict[str, Any], as_of: date, subject: str,
+                  rows: list[dict[str, Any]], changes: list[Change]) -> list[dict[str, Any]]:
+    """The interests held in `subject` after the changes, with the same meaning as on_demand_verdict's:
+    `remove` drops the holder's interests of that relation, `add` replaces those of that measure or kind."""
+    for change in changes:
+        if change.subject != subject:
+            continue
+        kept = [row for row in rows if not (
+            row["holder_id"] == change.holder and row["relation"] == change.relation
+            and (change.action == "remove" or (row["interest"].get("measure") == change.measure
+                                               and row["interest"].get("kind") == change.kind)))]
+        if change.action == "add":
+            kept.append(_holder_row(graph, generation, as_of, subject, rows, change))
+        rows = kept
+    return rows
+
+
 def _evaluate_affected(graph: Graph, policy: Policy, generation: dict[str, Any], party: dict[str, Any],
                        bundle: dict[str, Any], affected: Affected, as_of: date,
-                       basis: dict[str, Any]) -> dict[str, Any] | None:
-    """The affected part of the party's ancestors evaluated afresh, unaffected holders fixed at the
-    generation's verdicts and look-through shares."""
+                       basis: dict[str, Any], changes: list[Change] | None = None) -> dict[str, Any] | None:
+    """The affected part of the party's ancestors evaluated afresh (with `changes`: as they would be after
+    them), unaffected holders fixed at the generation's verdicts and look-through shares."""
     target = party["id"]
     nodes = {target: party_node(party)}
     open_ids = [target]
-    rows_by_subject: dict[str, list[dict[str, Any]]] = {target: list(bundle["holders"])}
+    rows_by_subject: dict[str, list[dict[str, Any]]] = {
+        target: _with_changes(graph, generation, as_of, target, list(bundle["holders"]), changes or [])}
     pins: dict[str, tuple[str, str]] = {}
     fixed: dict[str, tuple[float, float]] = {}
     level = [target]
@@ -149,6 +229,9 @@ def _evaluate_affected(graph: Graph, policy: Policy, generation: dict[str, Any],
             for row in graph.read("engine/holders_evidence", layers=layers_of(generation), ids=upper_level,
                                   started_at=started_text(generation), as_of=as_of):
                 rows_by_subject.setdefault(row["subject_id"], []).append(row)
+            for subject in {change.subject for change in changes or []} & set(upper_level):
+                rows_by_subject[subject] = _with_changes(graph, generation, as_of, subject,
+                                                         rows_by_subject.get(subject, []), changes or [])
             open_ids.extend(upper_level)
         level = upper_level
     if policy.seed_entities:
@@ -179,8 +262,10 @@ def _evaluate_affected(graph: Graph, policy: Policy, generation: dict[str, Any],
     evidence = build_evidence(policy, party, verdict, holder_rows)
     evidence["subgraph"] = {"parties": len(open_ids), "boundary": len(fixed), "interests": len(edges),
                             "truncated": False}
-    evidence["basis"] = {**basis, "reused": False,
-                         "why": "interests above this party start, end or changed between the two dates: the "
-                                "affected parties above it were evaluated, the others kept their verdicts"}
-    return _result(party, policy, verdict, evidence, mode="on_demand", generation=generation,
-                   as_of=as_of.isoformat())
+    evidence["basis"] = {**basis, "reused": False, "why": (
+        "hypothetical changes are above this party: the parties below them were evaluated with the changes, "
+        "the others kept their verdicts" if changes else
+        "interests above this party start, end or changed between the two dates: the affected parties above "
+        "it were evaluated, the others kept their verdicts")}
+    return _result(party, policy, verdict, evidence, mode="what_if" if changes else "on_demand",
+                   generation=generation, as_of=as_of.isoformat())
