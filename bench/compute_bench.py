@@ -1,11 +1,11 @@
 """Control-engine benchmark: a full generation on the synthetic registry, against the reference.
 
 In one run: the Cypher engine's full generation on the loaded 1,000,000-entity registry, --runs times in
-a row (time, Neo4j resident memory; the first after an import or a restart reads a cold page cache), the
+a row (time, Neo4j resident memory; the first after a restart also pays the JVM's compilation), the
 independent reference implementation (tests/reference.py) on the same registry read from its file (time,
-and whether the verdict counts agree), on-demand verdicts for entities ten levels deep on other dates
-(p50/p99, through the generation and by walking every ancestor), then how the engine's time grows with
-10,000 and 100,000 entities.
+and whether the verdict counts agree), on-demand verdicts for entities ten levels deep on other dates and
+what-if verdicts for them (p50/p99, through the generation and by walking every ancestor), then how the
+engine's time grows with 10,000 and 100,000 entities.
 
     python bench/compute_bench.py            # after bench/load_bench.py loaded the big registry
 """
@@ -27,10 +27,10 @@ import orjson
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from app.db import Graph, create_driver  # noqa: E402
+from app.db import Graph, create_driver, native  # noqa: E402
 from app.engine.compute import compute_generation  # noqa: E402
 from app.engine.service import verdict_for  # noqa: E402
-from app.engine.verdicts import current_generation, on_demand_verdict, resolve  # noqa: E402
+from app.engine.verdicts import Change, current_generation, on_demand_verdict, resolve  # noqa: E402
 from app.neo4j_local import LocalNeo4j  # noqa: E402
 from app.policy import load_policy  # noqa: E402
 from app.schema import init_schema, reset_graph  # noqa: E402
@@ -149,6 +149,52 @@ def on_demand(graph: Graph, ids: list[str], other_day: date) -> dict[str, Any]:
                               "max_subgraph_parties": max(sizes)}}
 
 
+def what_if(graph: Graph, ids: list[str]) -> dict[str, Any]:
+    """What-if verdicts on the generation's date for the entities 10 levels deep, two kinds of change:
+    the entity's first holder sells its stake (the change is on the entity itself), and a seed buys 60% of
+    an ancestor three levels up. Through the generation (app/engine/shifted.py) and, as the baseline in the
+    same run, by walking every ancestor with the changes; both must agree."""
+    policy = load_policy(POLICY)
+    generation = current_generation(graph, policy.id)
+    if generation is None:
+        raise SystemExit(f"no published generation of {policy.id}: run without --skip-engine first")
+    records, _, _ = graph.driver.execute_query(
+        """MATCH (seed:Party:Entity) WHERE seed.jurisdiction = 'RU' WITH seed ORDER BY seed.id LIMIT 1
+           UNWIND $ids AS id
+           MATCH (x:Party {id: id})
+           CALL (x) { MATCH (x)<-[r:OWNS]-(h:Party) RETURN h.id AS holder ORDER BY h.id LIMIT 1 }
+           CALL (x) { MATCH (x)<-[:OWNS*3]-(a:Party) RETURN a.id AS ancestor LIMIT 1 }
+           RETURN id, holder, ancestor, seed.id AS seed""", ids=ids, database_=graph.database)
+    scenarios = {
+        "sells its stake": {r["id"]: [Change("remove", r["holder"], r["id"])] for r in records},
+        "a seed buys 60% three levels up": {
+            r["id"]: [Change("add", r["seed"], r["ancestor"], share_min=60.0, share_max=60.0)] for r in records},
+    }
+    results: dict[str, Any] = {}
+    for name, changes in scenarios.items():
+        for pid in list(changes)[:10]:
+            verdict_for(graph, policy, pid, changes=changes[pid], generation=generation)
+        times, walked_times = [], []
+        kinds: Counter[str] = Counter()
+        moved = 0
+        for pid, change in changes.items():
+            t0 = time.perf_counter()
+            result = verdict_for(graph, policy, pid, changes=change, generation=generation)
+            times.append((time.perf_counter() - t0) * 1000)
+            basis = result["evidence"].get("basis")
+            kinds["reused" if basis and basis["reused"] else "re-evaluated" if basis else "whole ancestry walked"] += 1
+            t0 = time.perf_counter()
+            walked = on_demand_verdict(graph, policy, resolve(graph, pid), native(generation["as_of"]), change)
+            walked_times.append((time.perf_counter() - t0) * 1000)
+            if (walked["verdict"], walked["restricted_share"]) != (result["verdict"], result["restricted_share"]):
+                raise SystemExit(f"{pid} ({name}): {result['verdict']} through the generation, "
+                                 f"{walked['verdict']} walked")
+            moved += result["verdict"] != verdict_for(graph, policy, pid, generation=generation)["verdict"]
+        results[name] = {"requests": len(times), **_percentiles(times), "how": dict(kinds),
+                         "verdicts_moved": moved, "ancestry_walk": _percentiles(walked_times)}
+    return results
+
+
 def new_entities(graph: Graph, count: int) -> dict[str, Any]:
     """On-demand verdicts for parties added after the generation (each owned by two existing parties)."""
     policy = load_policy(POLICY)
@@ -194,8 +240,8 @@ def main() -> None:
                         help="Only the on-demand figures, against the generation already published")
     parser.add_argument("--instance", default="bench")
     parser.add_argument("--runs", type=int, default=2,
-                        help="Full generations in a row: the first after a restart or an import reads a cold page "
-                             "cache, the later ones a warm one (each is reported; `engine` is the last)")
+                        help="Full generations in a row: the first after a restart or an import also pays the "
+                             "JVM's compilation, the later ones do not (each is reported; `engine` is the last)")
     args = parser.parse_args()
 
     server = LocalNeo4j(load_settings(local_heap=args.heap, local_pagecache=args.pagecache), instance=args.instance,
@@ -224,6 +270,8 @@ def main() -> None:
     ids = deep_entities(graph, args.deep)
     results["on_demand_10_deep"] = on_demand(graph, ids, date(2026, 10, 31))
     print("on-demand verdicts, entities 10 levels deep, the day before:", results["on_demand_10_deep"], flush=True)
+    results["what_if_10_deep"] = what_if(graph, ids)
+    print("what-if verdicts, entities 10 levels deep:", results["what_if_10_deep"], flush=True)
     results["on_demand_10_deep_years_before"] = on_demand(graph, ids, date(2019, 6, 30))
     print("on-demand verdicts, entities 10 levels deep, 2019-06-30 (the interests ended in 2020 valid again):",
           results["on_demand_10_deep_years_before"], flush=True)
