@@ -21,6 +21,7 @@ from app.engine.compute import compute_generation
 from app.engine.service import verdict_for
 from app.engine.shifted import shifted_verdict, what_if_verdict
 from app.engine.verdicts import Change, current_generation, on_demand_verdict, resolve
+from app.policy import Policy
 from app.schema import reset_graph
 from tests.engine_helpers import policy, write_graph
 from tests.reference import REdge, RNode
@@ -46,6 +47,18 @@ def _add_late_interest(graph: Graph, holder: str, subject: str, share: float) ->
         holder=holder, subject=subject, share=share, database_=graph.database)
 
 
+def _published(graph: Graph, nodes: list[RNode], edges: list[REdge],
+               pol_fields: dict[str, Any]) -> tuple[Policy, dict[str, Any]]:
+    """A fresh graph of these parties and interests, and the policy's generation on GENERATION_DATE."""
+    reset_graph(graph)
+    write_graph(graph, nodes, edges)
+    pol = policy(**pol_fields)
+    compute_generation(graph, pol, GENERATION_DATE)
+    generation = current_generation(graph, pol.id)
+    assert generation is not None
+    return pol, generation
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
           derandomize=True)
 @given(case=graphs(), late=st.one_of(st.none(), st.tuples(st.integers(0, 6), st.integers(0, 6),
@@ -54,12 +67,7 @@ def test_shifted_verdicts_equal_full_ancestor_evaluation(
         graph: Graph, case: tuple[list[RNode], list[REdge], dict[str, Any]],
         late: tuple[int, int, float] | None) -> None:
     nodes, edges, pol_fields = case
-    reset_graph(graph)
-    write_graph(graph, nodes, edges)
-    pol = policy(**pol_fields)
-    compute_generation(graph, pol, GENERATION_DATE)
-    generation = current_generation(graph, pol.id)
-    assert generation is not None
+    pol, generation = _published(graph, nodes, edges, pol_fields)
     if late is not None and max(late[0], late[1]) < len(nodes):
         _add_late_interest(graph, f"n{late[0]}", f"n{late[1]}", late[2])
     for as_of in OTHER_DATES:
@@ -125,12 +133,7 @@ def test_what_if_verdicts_through_the_generation_equal_full_ancestor_evaluation(
         graph: Graph, case: tuple[list[RNode], list[REdge], dict[str, Any]],
         drawn: list[tuple[str, int, int, str, str, str, float | None, float | None]]) -> None:
     nodes, edges, pol_fields = case
-    reset_graph(graph)
-    write_graph(graph, nodes, edges)
-    pol = policy(**pol_fields)
-    compute_generation(graph, pol, GENERATION_DATE)
-    generation = current_generation(graph, pol.id)
-    assert generation is not None
+    pol, generation = _published(graph, nodes, edges, pol_fields)
     changes = []
     for number, (action, holder, subject, relation, measure, kind, low, high) in enumerate(drawn):
         if edges and (action == "remove" or number == 0):  # an interest that exists, so the change matters

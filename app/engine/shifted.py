@@ -124,14 +124,21 @@ def shifted_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], re
     basis = {"generation": generation["id"], "generation_as_of": _iso(generation["as_of"]),
              "changed_parties": affected.changed, "affected_parties": len(affected.parties)}
     if target not in affected.parties and not bundle["newer"]:
-        verdict = bundle["verdict"] or clear_verdict(target)
-        stored_rows = bundle_holder_rows(graph, generation, as_of, target, bundle, affected.stamp)
-        evidence = build_evidence(policy, party, verdict, stored_rows)
-        evidence["basis"] = {**basis, "reused": True, "why": "no interest held in this party or above it starts, "
-                                                             "ends or changed between the two dates"}
-        return _result(party, policy, verdict, evidence, mode="on_demand", generation=generation,
-                       as_of=as_of.isoformat())
+        return _reused(graph, policy, generation, party, bundle, affected, as_of, "on_demand", {
+            **basis, "why": "no interest held in this party or above it starts, ends or changed between the two "
+                            "dates"})
     return _evaluate_affected(graph, policy, generation, party, bundle, affected, as_of, basis)
+
+
+def _reused(graph: Graph, policy: Policy, generation: dict[str, Any], party: dict[str, Any],
+            bundle: dict[str, Any], affected: Affected, as_of: date, mode: str,
+            basis: dict[str, Any]) -> dict[str, Any]:
+    """The generation's verdict of a party outside the affected set, with its evidence, for `as_of`."""
+    verdict = bundle["verdict"] or clear_verdict(party["id"])
+    stored_rows = bundle_holder_rows(graph, generation, as_of, party["id"], bundle, affected.stamp)
+    evidence = build_evidence(policy, party, verdict, stored_rows)
+    evidence["basis"] = {**basis, "reused": True}
+    return _result(party, policy, verdict, evidence, mode=mode, generation=generation, as_of=as_of.isoformat())
 
 
 def what_if_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], ref: str,
@@ -156,13 +163,9 @@ def what_if_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], re
              "changed_parties": data.changed, "changed_by_what_if": len(subjects),
              "affected_parties": len(affected.parties)}
     if target not in affected.parties:
-        verdict = bundle["verdict"] or clear_verdict(target)
-        stored_rows = bundle_holder_rows(graph, generation, as_of, target, bundle, affected.stamp)
-        evidence = build_evidence(policy, party, verdict, stored_rows)
-        evidence["basis"] = {**basis, "reused": True, "why": "no hypothetical change is above this party, and "
-                                                             "nothing above it changed since the generation"}
-        return _result(party, policy, verdict, evidence, mode="what_if", generation=generation,
-                       as_of=as_of.isoformat())
+        return _reused(graph, policy, generation, party, bundle, affected, as_of, "what_if", {
+            **basis, "why": "no hypothetical change is above this party, and nothing above it changed since the "
+                            "generation"})
     return _evaluate_affected(graph, policy, generation, party, bundle, affected, as_of, basis, changes)
 
 
