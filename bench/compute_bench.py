@@ -108,6 +108,11 @@ def _percentiles(times: list[float]) -> dict[str, float]:
             "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))], 2)}
 
 
+def _how(result: dict[str, Any]) -> str:
+    basis = result["evidence"].get("basis")
+    return "reused" if basis and basis["reused"] else "re-evaluated" if basis else "whole ancestry walked"
+
+
 def on_demand(graph: Graph, ids: list[str], other_day: date) -> dict[str, Any]:
     """Verdicts for `other_day` (not the generation's date): through the generation where it still holds
     (app/engine/shifted.py), and, as the baseline in the same run, by walking every ancestor. The published
@@ -132,8 +137,7 @@ def on_demand(graph: Graph, ids: list[str], other_day: date) -> dict[str, Any]:
         t0 = time.perf_counter()
         result = verdict_for(graph, policy, pid, other_day, generation=generation)
         times.append((time.perf_counter() - t0) * 1000)
-        basis = result["evidence"].get("basis")
-        kinds["reused" if basis and basis["reused"] else "re-evaluated" if basis else "whole ancestry walked"] += 1
+        kinds[_how(result)] += 1
         verdicts[pid] = result["verdict"]
     for pid in ids:
         t0 = time.perf_counter()
@@ -181,8 +185,7 @@ def what_if(graph: Graph, ids: list[str]) -> dict[str, Any]:
             t0 = time.perf_counter()
             result = verdict_for(graph, policy, pid, changes=change, generation=generation)
             times.append((time.perf_counter() - t0) * 1000)
-            basis = result["evidence"].get("basis")
-            kinds["reused" if basis and basis["reused"] else "re-evaluated" if basis else "whole ancestry walked"] += 1
+            kinds[_how(result)] += 1
             t0 = time.perf_counter()
             walked = on_demand_verdict(graph, policy, resolve(graph, pid), native(generation["as_of"]), change)
             walked_times.append((time.perf_counter() - t0) * 1000)
