@@ -11,7 +11,7 @@ import pytest
 from app.db import Graph
 from app.engine import compute as engine_compute
 from app.engine.service import verdict_for
-from app.engine.verdicts import Change, UnknownEntity
+from app.engine.verdicts import Change, UnknownEntity, on_demand_verdict, resolve
 from app.policy import Override, PolicyError, load_policy
 from app.repository.screening import ScreenQuery, screen
 from tests.engine_helpers import engine_verdicts, policy, write_graph
@@ -248,6 +248,29 @@ def test_evidence_names_the_chain_down_to_the_seed(graph: Graph) -> None:
     assert result["evidence"]["chain"][0]["holder_seed_reason"] == "incorporated in RU"
     assert result["evidence"]["holders"][0]["statement_id"].startswith("stmt-")
     assert "55%" in result["evidence"]["arithmetic"] and "> 50%" in result["evidence"]["arithmetic"]
+
+
+def test_on_demand_evidence_shows_what_the_stored_evidence_shows(graph: Graph) -> None:
+    """The walk reads only what the arithmetic needs and the evidence's names, statement ids, sources and
+    dates afterwards: its holders and chain equal the generation's for the same date, and a hypothetical
+    stake is shown with its holder's name."""
+    nodes = [RNode("ru", jurisdiction="RU"), RNode("mid"), RNode("t"), RNode("gb"), RNode("ir", jurisdiction="IR")]
+    write_graph(graph, nodes, [owns("ru", "mid", 80), owns("mid", "t", 55, start=date(2020, 1, 1)),
+                               owns("gb", "t", 20), owns("ir", "t", 10, end=date(2024, 1, 1))])
+    p = policy()
+    engine_verdicts(graph, p, DAY)
+    stored = verdict_for(graph, p, "t", DAY)
+    walked = on_demand_verdict(graph, p, resolve(graph, "t"), DAY)
+    assert stored["mode"] == "stored" and walked["mode"] == "on_demand" and walked["verdict"] == "restricted"
+    for part in ("holders", "chain", "arithmetic"):
+        assert walked["evidence"][part] == stored["evidence"][part], part
+    assert {h["holder_id"] for h in walked["evidence"]["holders"]} == {"mid", "gb"}  # ir's stake has ended
+    mid = next(h for h in walked["evidence"]["holders"] if h["holder_id"] == "mid")
+    assert mid["holder_name"] == "mid" and mid["statement_id"].startswith("stmt-") and mid["start_date"] == "2020-01-01"
+    added_stake = [Change("add", "ir", "t", share_min=5.0, share_max=5.0)]
+    what_if = on_demand_verdict(graph, p, resolve(graph, "t"), DAY, added_stake)
+    added = next(h for h in what_if["evidence"]["holders"] if h["holder_id"] == "ir")
+    assert added["holder_name"] == "ir" and added["source"] == "what-if" and added["share"] == "5%"
 
 
 def test_unknown_entity_and_bad_policy_files(graph: Graph, tmp_path: Path) -> None:

@@ -386,6 +386,48 @@ def load_subgraph(graph: Graph, party_id: str) -> tuple[dict[str, Node], list[Ed
     return nodes, edges, names, truncated
 
 
+def load_ancestry(graph: Graph, party_id: str, as_of: date) -> tuple[dict[str, Node], list[Edge], bool]:
+    """The party's ancestor subgraph with the interests valid on `as_of`, as the fixed point reads them;
+    each interest's `props` holds its element id (`eid`) for the evidence's details (`InterestDetails`)."""
+    [row] = graph.read("engine/ancestry_on", id=party_id, limit=SUBGRAPH_LIMIT, as_of=as_of)
+    nodes: dict[str, Node] = {}
+    edges: list[Edge] = []
+    for pid, kind, entity_type, jurisdiction, headquarters, state_of, nationalities, interests in row["parties"]:
+        nodes[pid] = Node(pid, kind, entity_type, jurisdiction, headquarters, state_of, tuple(nationalities or ()))
+        for holder, relation, measure, interest_kind, low, high, low_x, high_x, direct, eid in interests:
+            edges.append(Edge(holder, pid, relation, measure, interest_kind, low, high, bool(low_x), bool(high_x),
+                              direct or "unknown", props={"eid": eid}))
+    return nodes, edges, bool(row["truncated"])
+
+
+class InterestDetails:
+    """Holder names and interest properties for the evidence of an on-demand verdict, read once per
+    request for the interests it shows (the fixed point needs none of them)."""
+
+    def __init__(self, graph: Graph) -> None:
+        self._graph = graph
+        self._interests: dict[str, dict[str, Any]] = {}
+        self._names: dict[str, Any] = {}
+
+    def rows(self, edges: list[Edge]) -> list[tuple[Edge, Any, dict[str, Any]]]:
+        """Each edge with its holder's name and its properties (a hypothetical one's are its own)."""
+        eids = [e.props["eid"] for e in edges if "eid" in e.props and e.props["eid"] not in self._interests]
+        ids = [e.holder for e in edges if "eid" not in e.props and e.holder not in self._names]
+        if eids or ids:
+            [row] = self._graph.read("engine/interest_details", eids=list(dict.fromkeys(eids)),
+                                     ids=list(dict.fromkeys(ids)))
+            self._interests.update((item["eid"], item) for item in row["interests"])
+            self._names.update((pid, name) for pid, name in row["names"])
+        out = []
+        for e in edges:
+            found = self._interests.get(e.props["eid"]) if "eid" in e.props else None
+            if found is not None:
+                out.append((e, found["holder_name"], found["interest"]))
+            else:
+                out.append((e, self._names.get(e.holder), e.props))
+        return out
+
+
 def _edge(holder: str, subject: str, relation: str, props: dict[str, Any]) -> Edge:
     return Edge(holder, subject, relation, props.get("measure"), props.get("kind"), props.get("share_min"),
                 props.get("share_max"), bool(props.get("share_min_exclusive")),
@@ -396,13 +438,12 @@ def _edge(holder: str, subject: str, relation: str, props: dict[str, Any]) -> Ed
 def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of: date,
                       changes: list[Change] | None = None) -> dict[str, Any]:
     """A verdict from the party's ancestor subgraph, optionally with hypothetical changes; writes nothing."""
-    nodes, edges, names, truncated = load_subgraph(graph, party["id"])
+    nodes, edges, truncated = load_ancestry(graph, party["id"], as_of)
     for change in changes or []:
         for pid in (change.holder, change.subject):
             if pid not in nodes:
-                extra, extra_edges, extra_names, _ = load_subgraph(graph, pid)
+                extra, extra_edges, _ = load_ancestry(graph, pid, as_of)
                 nodes.update(extra)
-                names.update(extra_names)
                 edges.extend(e for e in extra_edges if e not in edges)
         if change.action == "remove":
             edges = [e for e in edges if not (e.holder == change.holder and e.subject == change.subject
@@ -428,19 +469,17 @@ def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of
     for e in edges:
         incoming.setdefault(e.subject, []).append(e)
 
+    details = InterestDetails(graph)
+
     def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
-        out = []
-        for sid in ids:
-            for e in incoming.get(sid, []):
-                if e.valid(as_of):
-                    out.append({"subject_id": sid, "holder_id": e.holder,
-                                "holder_name": names.get(e.holder, {}).get("name"), "relation": e.relation,
-                                "interest": e.props, "holder_verdict": membership(e.holder, analysis, pins)})
-        return out
+        shown = [e for sid in ids for e in incoming.get(sid, []) if e.valid(as_of)]
+        return [{"subject_id": e.subject, "holder_id": e.holder, "holder_name": name, "relation": e.relation,
+                 "interest": props, "holder_verdict": membership(e.holder, analysis, pins)}
+                for e, name, props in details.rows(shown)]
 
     verdict = _stored_shape(party["id"], outcome)
     evidence = build_evidence(policy, party, verdict, holder_rows)
-    evidence["subgraph"] = {"parties": len(nodes), "interests": len(edges), "truncated": truncated}
+    evidence["subgraph"] = {"parties": len(nodes), "interests": len(edges), "truncated": truncated}  # valid ones
     return _result(party, policy, verdict, evidence, mode="what_if" if changes else "on_demand", generation=None,
                    as_of=as_of.isoformat())
 

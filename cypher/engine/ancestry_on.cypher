@@ -1,0 +1,22 @@
+// What an on-demand verdict's fixed point needs, as one record: the party and every party above it through
+// ownership and control (any date, up to 30 levels as ancestor_subgraph, at most $limit parties), each
+// with the interests held in it that are valid on $as_of, only the fields the arithmetic reads. One
+// record of lists: the walk's size is thousands of parties, and a row per party cost more to receive
+// than Neo4j took to read them (README, "Benchmarks"). The evidence reads the interests' statement
+// ids, sources and holder names later, for the few it shows (interest_details, by `eid`).
+// Parameters: $id, $limit, $as_of
+MATCH (x:Party {id: $id})
+USING INDEX x:Party(id)
+OPTIONAL MATCH (x)<-[:OWNS|CONTROLS*1..30]-(a:Party)
+WITH x, collect(DISTINCT a)[..$limit] AS ancestors
+WITH ancestors + [x] AS nodes, size(ancestors) >= $limit AS truncated
+UNWIND nodes AS b
+CALL (b) {
+  OPTIONAL MATCH (b)<-[r:OWNS|CONTROLS]-(h:Party)
+  WHERE (r.start_date IS NULL OR r.start_date <= $as_of) AND (r.end_date IS NULL OR r.end_date >= $as_of)
+  RETURN collect(CASE WHEN r IS NOT NULL THEN [h.id, type(r), r.measure, r.kind, r.share_min, r.share_max,
+                 r.share_min_exclusive, r.share_max_exclusive, r.direct, elementId(r)] END) AS interests
+}
+RETURN truncated,
+       collect([b.id, b.kind, b.entity_type, b.jurisdiction, b.headquarters, b.state_of, b.nationalities,
+                interests]) AS parties
