@@ -11,14 +11,12 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from app.db import Graph
-from app.engine import shifted as shifted_module
 from app.engine.compute import compute_generation
 from app.engine.service import verdict_for
 from app.engine.shifted import shifted_verdict, what_if_verdict
@@ -130,19 +128,10 @@ changes_drawn = st.lists(st.tuples(
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
           derandomize=True)
-@given(case=graphs(), drawn=changes_drawn, bounded=st.booleans())
+@given(case=graphs(), drawn=changes_drawn)
 def test_what_if_verdicts_through_the_generation_equal_full_ancestor_evaluation(
         graph: Graph, case: tuple[list[RNode], list[REdge], dict[str, Any]],
-        drawn: list[tuple[str, int, int, str, str, str, float | None, float | None]], bounded: bool) -> None:
-    """`bounded`: the parties below the changes are always bounded by the asked party's ancestors (and an
-    added stake's holder's), as on big graphs where more than WHAT_IF_NEAR parties lie below them."""
-    with mock.patch.object(shifted_module, "WHAT_IF_NEAR", 0 if bounded else shifted_module.WHAT_IF_NEAR):
-        event("bounded by the ancestry" if bounded else "every party below the changes")
-        _what_if_case(graph, case, drawn)
-
-
-def _what_if_case(graph: Graph, case: tuple[list[RNode], list[REdge], dict[str, Any]],
-                  drawn: list[tuple[str, int, int, str, str, str, float | None, float | None]]) -> None:
+        drawn: list[tuple[str, int, int, str, str, str, float | None, float | None]]) -> None:
     nodes, edges, pol_fields = case
     pol, generation = _published(graph, nodes, edges, pol_fields)
     changes = []
@@ -202,24 +191,3 @@ def test_what_if_added_stakes_through_the_generation(graph: Graph) -> None:
     moved = verdict_for(graph, pol, "b", changes=scenarios[0])
     assert moved["verdict"] == "restricted" and moved["evidence"]["basis"]["reused"] is False
     assert verdict_for(graph, pol, "b")["verdict"] != "restricted"  # review: undisclosed stakes above it
-
-
-def test_what_if_bounded_by_the_ancestry_follows_added_holders(graph: Graph) -> None:
-    """With the search below the changes bounded by the asked party's ancestors (WHAT_IF_NEAR 0, as on a big
-    graph), a holder that only becomes an ancestor through an added stake, and whose own verdict another
-    change moves, is evaluated: t has no holders; r (RU) holds 40% of h; the changes give r 60% of h and h
-    60% of t, so h and then t become restricted."""
-    write_graph(graph, [RNode("r", "entity", jurisdiction="RU"), RNode("h", "entity", jurisdiction="GB"),
-                        RNode("t", "entity", jurisdiction="GB")],
-                [REdge("r", "h", "OWNS", "equity", 40.0, 40.0)])
-    pol = policy(undisclosed_counts=False)
-    compute_generation(graph, pol, GENERATION_DATE)
-    generation = current_generation(graph, pol.id)
-    assert generation is not None
-    changes = [Change("add", "h", "t", share_min=60.0, share_max=60.0),
-               Change("add", "r", "h", share_min=60.0, share_max=60.0)]
-    with mock.patch.object(shifted_module, "WHAT_IF_NEAR", 0):
-        through = what_if_verdict(graph, pol, generation, "t", changes)
-    full = on_demand_verdict(graph, pol, resolve(graph, "t"), GENERATION_DATE, changes)
-    assert through is not None and through["evidence"]["basis"]["reused"] is False
-    assert _summary(through) == _summary(full) and through["verdict"] == "restricted"
