@@ -185,9 +185,13 @@ def fixed_point(nodes: dict[str, Node], edges: Iterable[Edge], policy: Policy, a
 def lookthrough(nodes: dict[str, Node], edges: Iterable[Edge], seeds: Iterable[str], as_of: date,
                 epsilon: float = 1e-9, max_rounds: int = 500,
                 fixed: dict[str, tuple[float, float]] | None = None) -> dict[str, tuple[float, float]]:
-    """Look-through fractions (min, max) from the seeds (1) and any parties whose value is given (`fixed`)."""
+    """Look-through fractions (min, max) from the seeds (1) and any parties whose value is given (`fixed`).
+
+    The parties below them are taken a strongly connected component at a time, holders' components first:
+    a party outside any cycle is computed once, from final values; only a cycle's parties are iterated,
+    among themselves, until no value moves by more than `epsilon` (at most `max_rounds` rounds)."""
     value = {n: (1.0, 1.0) for n in seeds} | (fixed or {})
-    seed_set = set(value)
+    given = set(value)
     incoming: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
     outgoing: dict[str, set[str]] = defaultdict(set)
     for e in edges:
@@ -197,22 +201,75 @@ def lookthrough(nodes: dict[str, Node], edges: Iterable[Edge], seeds: Iterable[s
             old = incoming[e.subject].get(e.holder, (0.0, 0.0))
             incoming[e.subject][e.holder] = (max(lo, old[0]), max(hi, old[1]))
             outgoing[e.holder].add(e.subject)
-    pending = {s for n in seed_set for s in outgoing.get(n, ())}
-    for _ in range(max_rounds):
-        if not pending:
-            break
-        moved: set[str] = set()
-        for nid in pending:
-            if nid in seed_set or nid not in nodes:
-                continue
-            lo = min(1.0, sum(s_lo * value[h][0] for h, (s_lo, _) in incoming[nid].items() if h in value))
-            hi = min(1.0, sum(s_hi * value[h][1] for h, (_, s_hi) in incoming[nid].items() if h in value))
-            old = value.get(nid, (0.0, 0.0))
-            if hi >= epsilon and (abs(lo - old[0]) > epsilon or abs(hi - old[1]) > epsilon):
-                value[nid] = (lo, hi)
-                moved.add(nid)
-        pending = {s for n in moved for s in outgoing.get(n, ())}
+
+    def update(nid: str) -> bool:
+        lo = min(1.0, sum(s_lo * value[h][0] for h, (s_lo, _) in incoming[nid].items() if h in value))
+        hi = min(1.0, sum(s_hi * value[h][1] for h, (_, s_hi) in incoming[nid].items() if h in value))
+        old = value.get(nid, (0.0, 0.0))
+        if hi >= epsilon and (abs(lo - old[0]) > epsilon or abs(hi - old[1]) > epsilon):
+            value[nid] = (lo, hi)
+            return True
+        return False
+
+    below = {s for n in given for s in outgoing.get(n, ()) if s in nodes and s not in given}
+    stack = list(below)
+    while stack:
+        for s in outgoing.get(stack.pop(), ()):
+            if s in nodes and s not in given and s not in below:
+                below.add(s)
+                stack.append(s)
+    for component in _components(below, outgoing):
+        if len(component) == 1 and component[0] not in outgoing.get(component[0], ()):
+            update(component[0])
+            continue
+        for _ in range(max_rounds):
+            if not [nid for nid in component if update(nid)]:
+                break
     return value
+
+
+def _components(members: set[str], outgoing: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components of the graph on `members`, holders' components before their
+    subjects' (Tarjan's algorithm without recursion: ownership chains run thousands of levels deep)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    found: list[list[str]] = []
+    for root in members:
+        if root in index:
+            continue
+        work = [(root, iter(sorted(outgoing.get(root, set()) & members)))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            nid, children = work[-1]
+            child = next(children, None)
+            if child is not None:
+                if child not in index:
+                    index[child] = low[child] = len(index)
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(outgoing.get(child, set()) & members))))
+                elif child in on_stack:
+                    low[nid] = min(low[nid], index[child])
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[nid])
+            if low[nid] == index[nid]:
+                component = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component.append(member)
+                    if member == nid:
+                        break
+                found.append(component)
+    found.reverse()  # Tarjan finds a component after every component below it
+    return found
 
 
 @dataclass

@@ -1,0 +1,46 @@
+"""The in-memory look-through (on-demand verdicts), on hand-worked graphs: no server needed."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from app.engine.evaluate import Edge, Node, lookthrough
+
+DAY = date(2025, 1, 1)
+
+
+def _owns(holder: str, subject: str, share: float) -> Edge:
+    return Edge(holder, subject, "OWNS", "equity", share_min=share, share_max=share, direct="direct")
+
+
+def test_cycles_self_holdings_and_parties_below_them() -> None:
+    """s (seed) holds 50% of a; a and b hold 50% of each other: a = 0.5 + 0.5 b, b = 0.5 a, so a = 2/3 and
+    b = 1/3; b holds 40% of c (2/15) and c all of d, which x (no look-through of its own) holds half of;
+    s holds 60% of e, e 10% of itself: e = 0.6 + 0.1 e = 2/3."""
+    nodes = {n: Node(n) for n in ("s", "a", "b", "c", "d", "x", "e")}
+    edges = [_owns("s", "a", 50), _owns("a", "b", 50), _owns("b", "a", 50), _owns("b", "c", 40),
+             _owns("c", "d", 100), _owns("x", "d", 50), _owns("s", "e", 60), _owns("e", "e", 10)]
+    value = lookthrough(nodes, edges, ["s"], DAY)
+    expected = {"a": 2 / 3, "b": 1 / 3, "c": 2 / 15, "d": 2 / 15, "e": 2 / 3}
+    for party, share in expected.items():
+        assert value[party] == (pytest.approx(share, abs=1e-7), pytest.approx(share, abs=1e-7)), party
+    assert "x" not in value
+
+
+def test_given_values_and_ranges() -> None:
+    """A holder whose look-through is given (a generation's boundary) counts with it; ranges give bounds."""
+    nodes = {n: Node(n) for n in ("h", "t")}
+    edges = [Edge("h", "t", "OWNS", "equity", share_min=25.0, share_max=75.0, direct="direct")]
+    low, high = lookthrough(nodes, edges, [], DAY, fixed={"h": (0.4, 0.8)})["t"]
+    assert (low, high) == (pytest.approx(0.1), pytest.approx(0.6))
+
+
+def test_chains_thousands_of_levels_deep() -> None:
+    """Ownership chains deeper than Python's recursion limit: each party computed once, from its holder."""
+    depth = 5_000
+    nodes = {f"n{i}": Node(f"n{i}") for i in range(depth + 1)}
+    edges = [_owns(f"n{i}", f"n{i + 1}", 100) for i in range(depth)]
+    value = lookthrough(nodes, edges, ["n0"], DAY)
+    assert value[f"n{depth}"] == (1.0, 1.0) and len(value) == depth + 1
