@@ -236,7 +236,7 @@ def _components(members: set[str], outgoing: dict[str, set[str]]) -> list[list[s
     on_stack: set[str] = set()
     stack: list[str] = []
     found: list[list[str]] = []
-    for root in members:
+    for root in sorted(members):  # the same order in every process: cycles iterate identically
         if root in index:
             continue
         work = [(root, iter(sorted(outgoing.get(root, set()) & members)))]

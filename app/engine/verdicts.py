@@ -472,7 +472,7 @@ def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of
     details = InterestDetails(graph)
 
     def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
-        shown = [e for sid in ids for e in incoming.get(sid, []) if e.valid(as_of)]
+        shown = [e for sid in ids for e in incoming.get(sid, [])]  # all valid on as_of (load_ancestry)
         return [{"subject_id": e.subject, "holder_id": e.holder, "holder_name": name, "relation": e.relation,
                  "interest": props, "holder_verdict": membership(e.holder, analysis, pins)}
                 for e, name, props in details.rows(shown)]
