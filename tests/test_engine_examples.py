@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from app.engine import compute as engine_compute
 from app.engine.service import verdict_for
 from app.engine.verdicts import Change, UnknownEntity, on_demand_verdict, resolve
 from app.policy import Override, PolicyError, load_policy
+from app.repository.entities import ultimate
 from app.repository.screening import ScreenQuery, screen
 from tests.engine_helpers import engine_verdicts, policy, write_graph
 from tests.reference import REdge, RNode, compute
@@ -271,6 +273,23 @@ def test_on_demand_evidence_shows_what_the_stored_evidence_shows(graph: Graph) -
     what_if = on_demand_verdict(graph, p, resolve(graph, "t"), DAY, added_stake)
     added = next(h for h in what_if["evidence"]["holders"] if h["holder_id"] == "ir")
     assert added["holder_name"] == "ir" and added["source"] == "what-if" and added["share"] == "5%"
+
+
+def test_on_demand_walk_reads_ancestors_at_any_depth(graph: Graph) -> None:
+    """A 45-level chain of 60% stakes below an RU seed: the bottom is restricted in the generation and on
+    demand, whatever the depth (the walk once stopped 30 levels up, and the seed's stake counted as clear).
+    The ultimate owners also reach the seed."""
+    chain = [RNode("ru", jurisdiction="RU"), *(RNode(f"c{level}") for level in range(1, 46))]
+    ids = [n.id for n in chain]
+    write_graph(graph, chain, [owns(holder, subject, 60) for holder, subject in pairwise(ids)])
+    p = policy()
+    _, stored = engine_verdicts(graph, p, DAY)
+    assert stored["c45"]["verdict"] == "restricted"
+    walked = on_demand_verdict(graph, p, resolve(graph, "c45"), DAY)
+    assert walked["verdict"] == "restricted" and walked["evidence"]["subgraph"]["parties"] == 46
+    assert walked["evidence"]["subgraph"]["truncated"] is False
+    owners = ultimate(graph, "c45", DAY)["owners"]
+    assert [(o["id"], o["levels"]) for o in owners] == [("ru", 45)]
 
 
 def test_unknown_entity_and_bad_policy_files(graph: Graph, tmp_path: Path) -> None:

@@ -1,5 +1,5 @@
 // What an on-demand verdict's fixed point needs, as one record: the party and every party above it through
-// ownership and control (any date, up to 30 levels as ancestor_subgraph, at most $limit parties), each
+// ownership and control (any date, any depth as ancestor_subgraph, at most $limit parties), each
 // with the interests held in it that are valid on $as_of, only the fields the arithmetic reads. One
 // record of lists: the walk's size is thousands of parties, and a row per party cost more to receive
 // than Neo4j took to read them (README, "Benchmarks"). The evidence reads the interests' statement
@@ -7,9 +7,10 @@
 // Parameters: $id, $limit, $as_of
 MATCH (x:Party {id: $id})
 USING INDEX x:Party(id)
-OPTIONAL MATCH (x)<-[:OWNS|CONTROLS*1..30]-(a:Party)
+OPTIONAL MATCH (x)<-[:OWNS|CONTROLS*1..]-(a:Party)
 WITH x, collect(DISTINCT a)[..$limit] AS ancestors
-WITH ancestors + [x] AS nodes, size(ancestors) >= $limit AS truncated
+WITH CASE WHEN x IN ancestors THEN ancestors ELSE ancestors + [x] END AS nodes,
+     size(ancestors) >= $limit AS truncated
 UNWIND nodes AS b
 CALL (b) {
   OPTIONAL MATCH (b)<-[r:OWNS|CONTROLS]-(h:Party)
