@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from app.db import Graph
+from app.engine import shifted
 from app.engine.compute import compute_generation
 from app.engine.service import verdict_for
 from app.engine.shifted import shifted_verdict, what_if_verdict
@@ -81,6 +82,76 @@ def test_shifted_verdicts_equal_full_ancestor_evaluation(
             for bound in ("min", "max"):
                 assert shifted["lookthrough_share"][bound] == pytest.approx(full["lookthrough_share"][bound],
                                                                            abs=0.05), context
+
+
+def _shown(result: dict[str, Any]) -> tuple[Any, ...]:
+    """What the evidence shows of the holders and the chain, order aside."""
+    evidence = result["evidence"]
+    holders = sorted((h["holder_id"], h["holder_verdict"], h["counts"], h.get("holder_seed_reason"))
+                     for h in evidence["holders"])
+    chain = sorted({(c["subject_id"], c["holder_id"], c["holder_verdict"]) for c in evidence["chain"]})
+    return tuple(holders), tuple(chain), evidence["arithmetic"]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          derandomize=True)
+@given(case=graphs(), order=st.randoms(use_true_random=False))
+def test_verdicts_through_parties_settled_on_the_date_equal_full_ancestor_evaluation(
+        graph: Graph, case: tuple[list[RNode], list[REdge], dict[str, Any]], order: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dates too far from the generation's to reuse it (the affected set's limit set to 0 here): each
+    verdict on such a date walks its ancestry up to the parties earlier verdicts on that date settled, and
+    settles what it walked. Parties asked in random order; each verdict, look-through share and evidence
+    must equal the walk of the whole ancestry."""
+    monkeypatch.setattr(shifted, "AFFECTED_LIMIT", 0)
+    nodes, edges, pol_fields = case
+    pol, generation = _published(graph, nodes, edges, pol_fields)
+    asked = [node.id for node in nodes]
+    order.shuffle(asked)
+    for as_of in OTHER_DATES:
+        for ref in asked:
+            through = shifted_verdict(graph, pol, generation, ref, as_of)
+            assert through is not None
+            full = on_demand_verdict(graph, pol, resolve(graph, ref), as_of)
+            subgraph = through["evidence"].get("subgraph", {})  # none: the generation held (nothing changed)
+            event("reused" if not subgraph else "stopped at settled parties" if subgraph["settled_boundary"]
+                  else "walked whole")
+            context = (ref, as_of, subgraph)
+            assert _summary(through) == _summary(full), context
+            assert _shown(through) == _shown(full), context
+            for bound in ("min", "max"):
+                assert through["lookthrough_share"][bound] == pytest.approx(full["lookthrough_share"][bound],
+                                                                           abs=0.05), context
+
+
+def test_walk_stops_at_parties_settled_on_the_date_and_the_evidence_climbs_through_them(
+        graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    """RU seed -> a -> b -> c, 60% each, and a stake in c that ends in September 2025 (so asking about 2026 cannot
+    reuse the generation, with the affected set's limit at 0). Asking about b walks ru, a, b and settles
+    them; asking about c then walks c (and d), with b as its settled boundary, and its evidence still climbs
+    the chain to the seed."""
+    monkeypatch.setattr(shifted, "AFFECTED_LIMIT", 0)
+    write_graph(graph, [RNode("ru", "entity", jurisdiction="RU"), *(RNode(i, "entity", jurisdiction="GB")
+                                                                    for i in ("a", "b", "c", "d"))],
+                [REdge("ru", "a", "OWNS", "equity", 60.0, 60.0), REdge("a", "b", "OWNS", "equity", 60.0, 60.0),
+                 REdge("b", "c", "OWNS", "equity", 60.0, 60.0),
+                 REdge("d", "c", "OWNS", "equity", 40.0, 40.0, end=date(2025, 9, 30))])
+    pol = policy()
+    compute_generation(graph, pol, GENERATION_DATE)
+    generation = current_generation(graph, pol.id)
+    assert generation is not None
+    later = date(2026, 1, 1)
+    b = shifted_verdict(graph, pol, generation, "b", later)
+    assert b is not None and b["verdict"] == "restricted"
+    assert b["evidence"]["subgraph"] == {"parties": 3, "interests": 2, "truncated": False, "settled_boundary": 0}
+    c = shifted_verdict(graph, pol, generation, "c", later)
+    assert c is not None and c["verdict"] == "restricted" and c["restricted_share"]["min"] == 60.0
+    # c and d (the walk follows interests of any date; d's has ended), b settled
+    assert c["evidence"]["subgraph"] == {"parties": 2, "interests": 1, "truncated": False, "settled_boundary": 1}
+    assert [(link["subject_id"], link["holder_id"], link["holder_seed_reason"] is not None)
+            for link in c["evidence"]["chain"]] == [("b", "a", False), ("a", "ru", True)]
+    assert c["lookthrough_share"]["min"] == pytest.approx(21.6)
+    assert _shown(c) == _shown(on_demand_verdict(graph, pol, resolve(graph, "c"), later))
 
 
 def test_other_date_reuses_the_generation_below_nothing_that_changed(graph: Graph) -> None:

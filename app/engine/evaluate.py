@@ -278,6 +278,7 @@ class Analysis:
     upper: set[str]
     seeds: dict[str, str]
     outcome: Outcome
+    lookthrough: dict[str, tuple[float, float]]  # every party's (min, max) fraction
 
 
 def evaluate(target: str, nodes: dict[str, Node], edges: list[Edge], policy: Policy, as_of: date,
@@ -286,12 +287,15 @@ def evaluate(target: str, nodes: dict[str, Node], edges: list[Edge], policy: Pol
 
 
 def analyse(target: str, nodes: dict[str, Node], edges: list[Edge], policy: Policy, as_of: date,
-            pins: dict[str, tuple[str, str]] | None = None) -> Analysis:
-    """The target's outcome and every party's membership, from one fixed point."""
+            pins: dict[str, tuple[str, str]] | None = None,
+            fixed: dict[str, tuple[float, float]] | None = None) -> Analysis:
+    """The target's outcome and every party's membership and look-through share, from one fixed point;
+    `pins` and `fixed` give parties' memberships and look-through shares (a boundary taken as known)."""
     pins = pins or {}
     lower, upper, sums, seeds = fixed_point(nodes, edges, policy, as_of, {k: v[0] for k, v in pins.items()})
     result = sums.get(target, _Sums())
-    lt = lookthrough(nodes, edges, seeds, as_of).get(target, (0.0, 0.0))
+    shares = lookthrough(nodes, edges, seeds, as_of, fixed=fixed)
+    lt = shares.get(target, (0.0, 0.0))
     remainder = _remainder(nodes[target], result) if target in nodes else HUNDRED
     high = max(result.upper, remainder) if policy.undisclosed_counts else result.upper
     lo_pct, lo_x = lower_percent(result.lower)
@@ -312,5 +316,5 @@ def analyse(target: str, nodes: dict[str, Node], edges: list[Edge], policy: Poli
         seed_reason=seeds.get(target), pin_reason=pins[target][1] if target in pins else None,
         control_definite=result.control_lower, control_possible=result.control_upper,
         lookthrough_min=lt[0] * 100.0, lookthrough_max=lt[1] * 100.0, undisclosed_max=undisclosed,
-    ))
+    ), shares)
 

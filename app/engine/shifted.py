@@ -22,7 +22,8 @@ from typing import Any
 
 from app.db import Graph, native
 from app.engine.compute import layers_of
-from app.engine.evaluate import Edge, Node, analyse, lookthrough
+from app.engine.evaluate import Edge, Node, analyse
+from app.engine.settled import settled_on
 from app.engine.verdicts import (
     SUBGRAPH_LIMIT,
     Change,
@@ -38,6 +39,7 @@ from app.engine.verdicts import (
     generation_boundary,
     holder_rows_cache,
     membership,
+    on_demand_verdict,
     party_node,
     read_bundle,
     started_text,
@@ -118,8 +120,9 @@ def shifted_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], re
         return None
     party, bundle = read_bundle(graph, generation, ref, as_of, with_stamp=True)
     affected = affected_parties(graph, generation, as_of, bundle["stamp"])
-    if affected is None:
-        return None
+    if affected is None:  # walk, stopping at parties settled by earlier verdicts on this date
+        return on_demand_verdict(graph, policy, party, as_of,
+                                 settled=settled_on(str(generation["id"]), policy, as_of, bundle["stamp"]))
     target = party["id"]
     basis = {"generation": generation["id"], "generation_as_of": _iso(generation["as_of"]),
              "changed_parties": affected.changed, "affected_parties": len(affected.parties)}
@@ -250,12 +253,9 @@ def _evaluate_affected(graph: Graph, policy: Policy, generation: dict[str, Any],
     pins.update(_pins(graph, policy, as_of, open_ids))
     edges: list[Edge] = [_edge(row["holder_id"], subject, row["relation"], row["interest"])
                          for subject in open_ids for row in rows_by_subject.get(subject, [])]
-    analysis = analyse(target, nodes, edges, policy, as_of, pins)
+    analysis = analyse(target, nodes, edges, policy, as_of, pins, fixed=fixed)
     outcome = analysis.outcome
     verdict = _stored_shape(target, outcome)
-    if not outcome.seed_reason:
-        low, high = lookthrough(nodes, edges, list(analysis.seeds), as_of, fixed=fixed).get(target, (0.0, 0.0))
-        verdict.update(lookthrough_min=low * 100.0, lookthrough_max=high * 100.0)
 
     evaluated = set(open_ids)
 

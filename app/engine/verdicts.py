@@ -15,6 +15,7 @@ from typing import Any
 from app.db import Graph, native
 from app.engine.compute import layers_of
 from app.engine.evaluate import Analysis, Edge, Node, Outcome, analyse, lookthrough
+from app.engine.settled import SettledParties, settled_interests, settled_lookthrough, settled_verdict
 from app.errors import OwnershipError
 from app.lru import LRU
 from app.policy import Policy
@@ -386,10 +387,12 @@ def load_subgraph(graph: Graph, party_id: str) -> tuple[dict[str, Node], list[Ed
     return nodes, edges, names, truncated
 
 
-def load_ancestry(graph: Graph, party_id: str, as_of: date) -> tuple[dict[str, Node], list[Edge], bool]:
+def load_ancestry(graph: Graph, party_id: str, as_of: date,
+                  known: list[str] | None = None) -> tuple[dict[str, Node], list[Edge], bool]:
     """The party's ancestor subgraph with the interests valid on `as_of`, as the fixed point reads them;
-    each interest's `props` holds its element id (`eid`) for the evidence's details (`InterestDetails`)."""
-    [row] = graph.read("engine/ancestry_on", id=party_id, limit=SUBGRAPH_LIMIT, as_of=as_of)
+    each interest's `props` holds its element id (`eid`) for the evidence's details (`InterestDetails`).
+    The walk stops at the parties in `known` (the interests they hold in walked parties are read)."""
+    [row] = graph.read("engine/ancestry_on", id=party_id, limit=SUBGRAPH_LIMIT, as_of=as_of, known=known or [])
     nodes: dict[str, Node] = {}
     edges: list[Edge] = []
     for pid, kind, entity_type, jurisdiction, headquarters, state_of, nationalities, interests in row["parties"]:
@@ -436,9 +439,12 @@ def _edge(holder: str, subject: str, relation: str, props: dict[str, Any]) -> Ed
 
 
 def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of: date,
-                      changes: list[Change] | None = None) -> dict[str, Any]:
-    """A verdict from the party's ancestor subgraph, optionally with hypothetical changes; writes nothing."""
-    nodes, edges, truncated = load_ancestry(graph, party["id"], as_of)
+                      changes: list[Change] | None = None, settled: SettledParties | None = None) -> dict[str, Any]:
+    """A verdict from the party's ancestor subgraph, optionally with hypothetical changes; writes nothing.
+    With `settled` (parties earlier verdicts on `as_of` evaluated, app/engine/settled.py), the walk stops at
+    them and takes their values; then what it evaluated is settled in turn."""
+    known = settled.parties if settled is not None and not changes else {}
+    nodes, edges, truncated = load_ancestry(graph, party["id"], as_of, [pid for pid in known if pid != party["id"]])
     for change in changes or []:
         for pid in (change.holder, change.subject):
             if pid not in nodes:
@@ -461,25 +467,42 @@ def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of
         keyed = _seed_keys(graph, policy, list(nodes))
         nodes = {nid: Node(n.id, n.kind, n.entity_type, n.jurisdiction, n.headquarters, n.state_of, n.nationalities,
                            tuple(keyed.get(nid, ()))) for nid, n in nodes.items()}
-    pins = _pins(graph, policy, as_of, list(nodes))
-    analysis = analyse(party["id"], nodes, edges, policy, as_of, pins)
+    walked = list(nodes)
+    pins = _pins(graph, policy, as_of, walked)
+    boundary = {e.holder for e in edges if e.holder not in nodes and e.holder in known}
+    fixed: dict[str, tuple[float, float]] = {}
+    for holder in boundary:
+        nodes[holder] = Node(holder)
+        pins[holder] = (settled_verdict(known[holder])["verdict"], "evaluated earlier on this date")
+        fixed[holder] = settled_lookthrough(known[holder])
+    analysis = analyse(party["id"], nodes, edges, policy, as_of, pins, fixed=fixed)
     outcome = analysis.outcome
 
     incoming: dict[str, list[Edge]] = {}
     for e in edges:
         incoming.setdefault(e.subject, []).append(e)
+    memberships = {pid: membership(pid, analysis, pins) for pid in walked}
+    if settled is not None and not changes and not truncated and all(e.holder in nodes for e in edges):
+        settled.add(analysis, memberships, walked, edges)
 
     details = InterestDetails(graph)
 
+    def holder_verdict(pid: str) -> dict[str, Any] | None:
+        return memberships[pid] if pid in memberships else settled_verdict(known[pid]) if pid in known else None
+
     def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
-        shown = [e for sid in ids for e in incoming.get(sid, [])]  # all valid on as_of (load_ancestry)
+        # all valid on as_of (load_ancestry, and the settled parties' own walks)
+        shown = [e for sid in ids for e in (incoming.get(sid, []) if sid in memberships else
+                                             settled_interests(known[sid]) if sid in known else [])]
         return [{"subject_id": e.subject, "holder_id": e.holder, "holder_name": name, "relation": e.relation,
-                 "interest": props, "holder_verdict": membership(e.holder, analysis, pins)}
+                 "interest": props, "holder_verdict": holder_verdict(e.holder)}
                 for e, name, props in details.rows(shown)]
 
     verdict = _stored_shape(party["id"], outcome)
     evidence = build_evidence(policy, party, verdict, holder_rows)
-    evidence["subgraph"] = {"parties": len(nodes), "interests": len(edges), "truncated": truncated}  # valid ones
+    evidence["subgraph"] = {"parties": len(walked), "interests": len(edges), "truncated": truncated}  # valid ones
+    if settled is not None and not changes:
+        evidence["subgraph"]["settled_boundary"] = len(boundary)
     return _result(party, policy, verdict, evidence, mode="what_if" if changes else "on_demand", generation=None,
                    as_of=as_of.isoformat())
 
