@@ -27,6 +27,7 @@ from app.api.screen import router as screen_router
 from app.api.verdicts import router as verdicts_router
 from app.db import Graph, create_driver
 from app.engine.service import active_policies
+from app.heap import freeze_startup_objects
 from app.logs import configure_logging, request_id_var
 from app.metrics import REQUEST_SECONDS, REQUESTS
 from app.repository.admin import published_generations
@@ -60,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             generations=GenerationView(lambda: published_generations(graph), settings.generation_poll_s),
             cache=VerdictCache(settings.verdict_cache_size),
         )
+        freeze_startup_objects()
         try:
             yield
         finally:
