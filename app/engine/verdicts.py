@@ -493,7 +493,7 @@ def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of
     def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
         # all valid on as_of (load_ancestry, and the settled parties' own walks)
         shown = [e for sid in ids for e in (incoming.get(sid, []) if sid in memberships else
-                                             settled_interests(known[sid]) if sid in known else [])]
+                                             settled_interests(sid, known[sid]) if sid in known else [])]
         return [{"subject_id": e.subject, "holder_id": e.holder, "holder_name": name, "relation": e.relation,
                  "interest": props, "holder_verdict": holder_verdict(e.holder)}
                 for e, name, props in details.rows(shown)]
