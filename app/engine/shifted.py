@@ -6,8 +6,9 @@ interests that start or end in between change, plus whatever the data changed si
 started; every party below none of them (the `affected` set is everything below them) has exactly the
 generation's verdict on the asked date. A party below one of them is evaluated from the affected part of
 its ancestors only, with the generation's verdicts of the unaffected holders around it fixed as the
-boundary (their verdicts hold, by the same argument). Both are exact; the full ancestor walk is the
-fallback when the affected set is too broad to be worth keeping.
+boundary (their verdicts hold, by the same argument). Both are exact. When the affected set is too broad
+to be worth keeping, the party's ancestors are walked, up to the parties earlier verdicts on the same date
+settled (app/engine/settled.py), which is exact too.
 
 What-if verdicts on the generation's date work the same way: a hypothetical change to the interests held
 in a party can only change the verdicts of that party and of the parties below it, so those (and what the
