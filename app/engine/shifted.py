@@ -114,8 +114,9 @@ def _holder_node(row: dict[str, Any]) -> Node:
 
 def shifted_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], ref: str,
                     as_of: date) -> dict[str, Any] | None:
-    """The verdict on `as_of` from the generation (see the module); None when the caller should walk the
-    party's whole ancestor subgraph instead (overrides differ between the dates, or too much changed)."""
+    """The verdict on `as_of` from the generation, or when too much changed from a walk up to the parties
+    settled on `as_of` (see the module); None when the caller should walk the party's whole ancestor
+    subgraph instead (overrides differ between the dates)."""
     generation_date = native(generation["as_of"])
     if policy.active_overrides(generation_date) != policy.active_overrides(as_of):
         return None

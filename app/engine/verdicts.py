@@ -481,18 +481,20 @@ def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of
     incoming: dict[str, list[Edge]] = {}
     for e in edges:
         incoming.setdefault(e.subject, []).append(e)
-    memberships = {pid: membership(pid, analysis, pins) for pid in walked}
+    evaluated = set(walked)
     if settled is not None and not changes and not truncated and all(e.holder in nodes for e in edges):
-        settled.add(analysis, memberships, walked, edges)
+        settled.add(analysis, {pid: membership(pid, analysis, pins) for pid in walked}, walked, edges)
 
     details = InterestDetails(graph)
 
     def holder_verdict(pid: str) -> dict[str, Any] | None:
-        return memberships[pid] if pid in memberships else settled_verdict(known[pid]) if pid in known else None
+        if pid in evaluated:
+            return membership(pid, analysis, pins)
+        return settled_verdict(known[pid]) if pid in known else None
 
     def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
         # all valid on as_of (load_ancestry, and the settled parties' own walks)
-        shown = [e for sid in ids for e in (incoming.get(sid, []) if sid in memberships else
+        shown = [e for sid in ids for e in (incoming.get(sid, []) if sid in evaluated else
                                              settled_interests(sid, known[sid]) if sid in known else [])]
         return [{"subject_id": e.subject, "holder_id": e.holder, "holder_name": name, "relation": e.relation,
                  "interest": props, "holder_verdict": holder_verdict(e.holder)}
