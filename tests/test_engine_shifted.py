@@ -197,14 +197,8 @@ changes_drawn = st.lists(st.tuples(
     min_size=1, max_size=3)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          derandomize=True)
-@given(case=graphs(), drawn=changes_drawn)
-def test_what_if_verdicts_through_the_generation_equal_full_ancestor_evaluation(
-        graph: Graph, case: tuple[list[RNode], list[REdge], dict[str, Any]],
-        drawn: list[tuple[str, int, int, str, str, str, float | None, float | None]]) -> None:
-    nodes, edges, pol_fields = case
-    pol, generation = _published(graph, nodes, edges, pol_fields)
+def _changes(nodes: list[RNode], edges: list[REdge],
+             drawn: list[tuple[str, int, int, str, str, str, float | None, float | None]]) -> list[Change]:
     changes = []
     for number, (action, holder, subject, relation, measure, kind, low, high) in enumerate(drawn):
         if edges and (action == "remove" or number == 0):  # an interest that exists, so the change matters
@@ -219,6 +213,18 @@ def test_what_if_verdicts_through_the_generation_equal_full_ancestor_evaluation(
             low, high = high, low
         changes.append(Change(action, f"n{holder}", f"n{subject}", relation, measure,
                               kind if relation == "CONTROLS" else None, low, high))
+    return changes
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          derandomize=True)
+@given(case=graphs(), drawn=changes_drawn)
+def test_what_if_verdicts_through_the_generation_equal_full_ancestor_evaluation(
+        graph: Graph, case: tuple[list[RNode], list[REdge], dict[str, Any]],
+        drawn: list[tuple[str, int, int, str, str, str, float | None, float | None]]) -> None:
+    nodes, edges, pol_fields = case
+    pol, generation = _published(graph, nodes, edges, pol_fields)
+    changes = _changes(nodes, edges, drawn)
     if not changes:
         return
     stored = {node.id: verdict_for(graph, pol, node.id) for node in nodes}
@@ -231,6 +237,42 @@ def test_what_if_verdicts_through_the_generation_equal_full_ancestor_evaluation(
         event("the changes move this verdict" if _summary(full) != _summary(stored[node.id]) else "unmoved")
         assert through["mode"] == full["mode"] == "what_if"
         assert _summary(through) == _summary(full), context
+        for bound in ("min", "max"):
+            assert through["lookthrough_share"][bound] == pytest.approx(full["lookthrough_share"][bound],
+                                                                        abs=0.05), context
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          derandomize=True)
+@given(case=graphs(), drawn=changes_drawn, order=st.randoms(use_true_random=False))
+def test_what_if_verdicts_through_settled_parties_equal_full_ancestor_evaluation(
+        graph: Graph, case: tuple[list[RNode], list[REdge], dict[str, Any]],
+        drawn: list[tuple[str, int, int, str, str, str, float | None, float | None]], order: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """What-ifs whose changes reach too many parties (the limit set to 0 here) settle the asked party's
+    ancestry on the generation's date and evaluate again only the parties at or below a change. Parties
+    asked in random order, so later ones stop at what earlier ones settled; each verdict, look-through
+    share and evidence must equal the walk with the same changes."""
+    monkeypatch.setattr(shifted, "WHAT_IF_LIMIT", 0)
+    nodes, edges, pol_fields = case
+    pol, generation = _published(graph, nodes, edges, pol_fields)
+    changes = _changes(nodes, edges, drawn)
+    if not changes:
+        return
+    asked = [node.id for node in nodes]
+    order.shuffle(asked)
+    for ref in asked:
+        through = what_if_verdict(graph, pol, generation, ref, changes)
+        full = on_demand_verdict(graph, pol, resolve(graph, ref), GENERATION_DATE, changes)
+        if through is None:  # the asked party is a seed, or a pinned party is below a change: the caller walks
+            event("walked whole")
+            continue
+        subgraph = through["evidence"].get("subgraph", {})
+        event("reused" if not subgraph else "through settled parties")
+        context = (ref, changes, subgraph)
+        assert through["mode"] == full["mode"] == "what_if"
+        assert _summary(through) == _summary(full), context
+        assert _shown(through) == _shown(full), context
         for bound in ("min", "max"):
             assert through["lookthrough_share"][bound] == pytest.approx(full["lookthrough_share"][bound],
                                                                         abs=0.05), context

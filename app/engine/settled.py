@@ -34,9 +34,9 @@ SETTLED_PARTIES = 100_000
 # cyclic garbage collector stops tracking such tuples, while it scans every dataclass instance in each full
 # collection. With 30,000 parties kept as dataclasses, full collections took 105-143 ms, three times in
 # 200 verdicts (README, "Benchmarks").
-# (verdict, seed_reason, pinned, lookthrough_min, lookthrough_max, interests), each interest as `_packed`
-# (the party itself is the subject of each).
-Settled = tuple[str, str | None, bool, float, float, tuple[tuple[Any, ...], ...]]
+# (verdict, seed_reason, pinned, lookthrough_min, lookthrough_max, interests, kind), each interest as
+# `_packed` (the party itself is the subject of each).
+Settled = tuple[str, str | None, bool, float, float, tuple[tuple[Any, ...], ...], str | None]
 
 
 def _word(text: str | None) -> str | None:
@@ -58,6 +58,16 @@ def settled_lookthrough(settled: Settled) -> tuple[float, float]:
     return settled[3], settled[4]
 
 
+def settled_holders(settled: Settled) -> list[str]:
+    """Who holds the valid interests in it (with repeats)."""
+    return [packed[0] for packed in settled[5]]
+
+
+def settled_kind(settled: Settled) -> str | None:
+    """The party's kind (entity, person, ...), which decides whether undisclosed ownership counts."""
+    return settled[6]
+
+
 def settled_interests(party_id: str, settled: Settled) -> list[Edge]:
     """The interests held in it that are valid on the date (as the walk read them)."""
     return [Edge(holder, party_id, relation, measure, kind, low, high, low_x, high_x, direct or "unknown",
@@ -70,7 +80,7 @@ class SettledParties:
     parties: dict[str, Settled] = field(default_factory=dict)
 
     def add(self, analysis: Analysis, memberships: dict[str, dict[str, Any]], evaluated: Iterable[str],
-            edges: Iterable[Edge]) -> None:
+            edges: Iterable[Edge], kinds: dict[str, str | None]) -> None:
         """Keep a whole walk's parties (all or none, so the memo stays closed upwards)."""
         incoming: dict[str, list[tuple[Any, ...]]] = {}
         for edge in edges:
@@ -82,7 +92,7 @@ class SettledParties:
             member = memberships[pid]
             low, high = analysis.lookthrough.get(pid, (0.0, 0.0))
             fresh[pid] = (member["verdict"], member["seed_reason"], member["pinned"], low, high,
-                          tuple(incoming.get(pid, ())))
+                          tuple(incoming.get(pid, ())), _word(kinds.get(pid)))
         if len(self.parties) + len(fresh) <= SETTLED_PARTIES:
             self.parties.update(fresh)  # one update: a concurrent reader never sees half a walk
 

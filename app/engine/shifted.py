@@ -44,15 +44,17 @@ from app.engine.verdicts import (
     party_node,
     read_bundle,
     started_text,
+    what_if_through_settled,
 )
 from app.lru import LRU
 from app.policy import Policy
 
 AFFECTED_LIMIT = 200_000  # above this many parties, asking about that date walks each party's ancestors
 # The parties below a what-if's changes are found for each request (never kept). Past this many, the
-# asked party's ancestors are walked instead (10 levels deep on the bench registry: 2,500 parties, 0.25-0.3
-# s); measured against 20,000 there, this bound gave a lower p99 with the same p50 (README).
-WHAT_IF_LIMIT = 5_000
+# what-if is answered from the parties settled on the generation's date (`what_if_through_settled`);
+# measured on the bench registry against 5,000, 50 and 0, this bound gave the lowest tails with the same
+# p50 (README, "Benchmarks").
+WHAT_IF_LIMIT = 500
 AFFECTED_CACHE_SIZE = 16
 
 
@@ -148,9 +150,10 @@ def _reused(graph: Graph, policy: Policy, generation: dict[str, Any], party: dic
 
 def what_if_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], ref: str,
                     changes: list[Change]) -> dict[str, Any] | None:
-    """The verdict on the generation's date with hypothetical changes (see the module); None when the
+    """The verdict on the generation's date with hypothetical changes (see the module); when too many parties
+    lie below the changes, from the parties settled on that date (`what_if_through_settled`). None when the
     caller should walk the party's whole ancestor subgraph instead (the party is newer than the generation,
-    or too many parties lie below the changes)."""
+    or the settled path cannot answer)."""
     as_of = native(generation["as_of"])
     party, bundle = read_bundle(graph, generation, ref, as_of, with_stamp=True)
     if bundle["newer"]:
@@ -160,8 +163,9 @@ def what_if_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], re
         return None
     subjects = frozenset(change.subject for change in changes)
     below = parties_below(graph, subjects, len(data.parties) + WHAT_IF_LIMIT, known=data.parties)
-    if below is None:
-        return None
+    if below is None:  # too many below the changes: from the parties settled on the generation's date
+        return what_if_through_settled(graph, policy, party, as_of, changes,
+                                       settled_on(str(generation["id"]), policy, as_of, bundle["stamp"]))
     affected = Affected(below, data.changed, data.stamp)
     target = party["id"]
     basis = {"generation": generation["id"], "generation_as_of": _iso(generation["as_of"]),

@@ -15,7 +15,15 @@ from typing import Any
 from app.db import Graph, native
 from app.engine.compute import layers_of
 from app.engine.evaluate import Analysis, Edge, Node, Outcome, analyse, lookthrough
-from app.engine.settled import SettledParties, settled_interests, settled_lookthrough, settled_verdict
+from app.engine.settled import (
+    Settled,
+    SettledParties,
+    settled_holders,
+    settled_interests,
+    settled_kind,
+    settled_lookthrough,
+    settled_verdict,
+)
 from app.errors import OwnershipError
 from app.lru import LRU
 from app.policy import Policy
@@ -438,6 +446,95 @@ def _edge(holder: str, subject: str, relation: str, props: dict[str, Any]) -> Ed
                 native(props.get("start_date")), native(props.get("end_date")), props)
 
 
+def _changed(edges: list[Edge], changes: list[Change]) -> list[Edge]:
+    """The interests after hypothetical changes, in their order: `remove` drops the holder's interests of
+    that relation in the subject, `add` replaces those of that measure or kind."""
+    for change in changes:
+        if change.action == "remove":
+            edges = [e for e in edges if not (e.holder == change.holder and e.subject == change.subject
+                                              and e.relation == change.relation)]
+        else:
+            edges = [e for e in edges if not (e.holder == change.holder and e.subject == change.subject
+                                              and e.relation == change.relation and e.measure == change.measure
+                                              and e.kind == change.kind)]
+            edges.append(Edge(change.holder, change.subject, change.relation, change.measure, change.kind,
+                              change.share_min, change.share_max, direct="direct",
+                              props={"measure": change.measure, "kind": change.kind, "share_min": change.share_min,
+                                     "share_max": change.share_max, "direct": "direct", "source": "what-if",
+                                     "interest_type": "hypothetical"}))
+    return edges
+
+
+@dataclass
+class _Walked:
+    """A walk's evaluation: the parties evaluated (`walked`), the settled parties it stopped at
+    (`boundary`), the interests read, and the analysis with its pins."""
+    walked: list[str]
+    boundary: set[str]
+    edges: list[Edge]
+    pins: dict[str, tuple[str, str]]
+    analysis: Analysis
+    complete: bool  # every evaluated party had all its holders evaluated or settled (nothing truncated)
+
+
+def _evaluate_walk(graph: Graph, policy: Policy, target: str, nodes: dict[str, Node], edges: list[Edge],
+                   as_of: date, known: dict[str, Settled], truncated: bool) -> _Walked:
+    if policy.seed_entities:
+        keyed = _seed_keys(graph, policy, list(nodes))
+        nodes = {nid: Node(n.id, n.kind, n.entity_type, n.jurisdiction, n.headquarters, n.state_of, n.nationalities,
+                           tuple(keyed.get(nid, ()))) for nid, n in nodes.items()}
+    walked = list(nodes)
+    pins = _pins(graph, policy, as_of, walked)
+    boundary = {e.holder for e in edges if e.holder not in nodes and e.holder in known}
+    fixed: dict[str, tuple[float, float]] = {}
+    for holder in boundary:
+        nodes[holder] = Node(holder)
+        pins[holder] = (settled_verdict(known[holder])["verdict"], "evaluated earlier on this date")
+        fixed[holder] = settled_lookthrough(known[holder])
+    analysis = analyse(target, nodes, edges, policy, as_of, pins, fixed=fixed)
+    complete = not truncated and all(e.holder in nodes for e in edges)
+    return _Walked(walked, boundary, edges, pins, analysis, complete)
+
+
+def _settle(settled: SettledParties, walk: _Walked, kinds: dict[str, str | None]) -> None:
+    if walk.complete:
+        settled.add(walk.analysis, {pid: membership(pid, walk.analysis, walk.pins) for pid in walk.walked},
+                    walk.walked, walk.edges, kinds)
+
+
+def settle_ancestry(graph: Graph, policy: Policy, party_id: str, as_of: date, settled: SettledParties) -> None:
+    """Walk the party's ancestors on `as_of` up to the settled parties, and settle what the walk evaluated."""
+    known = settled.parties
+    nodes, edges, truncated = load_ancestry(graph, party_id, as_of, [pid for pid in known if pid != party_id])
+    kinds = {pid: n.kind for pid, n in nodes.items()}
+    _settle(settled, _evaluate_walk(graph, policy, party_id, nodes, edges, as_of, known, truncated), kinds)
+
+
+def _evidence_rows(graph: Graph, walk: _Walked, known: dict[str, Settled]) -> HolderRows:
+    """Holder rows for the evidence: evaluated parties' interests with their memberships, settled parties'
+    from what their own walks kept; names, statement ids and sources read for the rows shown."""
+    evaluated = set(walk.walked)
+    incoming: dict[str, list[Edge]] = {}
+    for e in walk.edges:
+        incoming.setdefault(e.subject, []).append(e)
+    details = InterestDetails(graph)
+
+    def holder_verdict(pid: str) -> dict[str, Any] | None:
+        if pid in evaluated:
+            return membership(pid, walk.analysis, walk.pins)
+        return settled_verdict(known[pid]) if pid in known else None
+
+    def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
+        # all valid on as_of (load_ancestry, and the settled parties' own walks)
+        shown = [e for sid in ids for e in (incoming.get(sid, []) if sid in evaluated else
+                                             settled_interests(sid, known[sid]) if sid in known else [])]
+        return [{"subject_id": e.subject, "holder_id": e.holder, "holder_name": name, "relation": e.relation,
+                 "interest": props, "holder_verdict": holder_verdict(e.holder)}
+                for e, name, props in details.rows(shown)]
+
+    return holder_rows
+
+
 def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of: date,
                       changes: list[Change] | None = None, settled: SettledParties | None = None) -> dict[str, Any]:
     """A verdict from the party's ancestor subgraph, optionally with hypothetical changes; writes nothing.
@@ -451,62 +548,86 @@ def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of
                 extra, extra_edges, _ = load_ancestry(graph, pid, as_of)
                 nodes.update(extra)
                 edges.extend(e for e in extra_edges if e not in edges)
-        if change.action == "remove":
-            edges = [e for e in edges if not (e.holder == change.holder and e.subject == change.subject
-                                              and e.relation == change.relation)]
-        else:
-            edges = [e for e in edges if not (e.holder == change.holder and e.subject == change.subject
-                                              and e.relation == change.relation and e.measure == change.measure
-                                              and e.kind == change.kind)]
-            edges.append(Edge(change.holder, change.subject, change.relation, change.measure, change.kind,
-                              change.share_min, change.share_max, direct="direct",
-                              props={"measure": change.measure, "kind": change.kind, "share_min": change.share_min,
-                                     "share_max": change.share_max, "direct": "direct", "source": "what-if",
-                                     "interest_type": "hypothetical"}))
-    if policy.seed_entities:
-        keyed = _seed_keys(graph, policy, list(nodes))
-        nodes = {nid: Node(n.id, n.kind, n.entity_type, n.jurisdiction, n.headquarters, n.state_of, n.nationalities,
-                           tuple(keyed.get(nid, ()))) for nid, n in nodes.items()}
-    walked = list(nodes)
-    pins = _pins(graph, policy, as_of, walked)
-    boundary = {e.holder for e in edges if e.holder not in nodes and e.holder in known}
-    fixed: dict[str, tuple[float, float]] = {}
-    for holder in boundary:
-        nodes[holder] = Node(holder)
-        pins[holder] = (settled_verdict(known[holder])["verdict"], "evaluated earlier on this date")
-        fixed[holder] = settled_lookthrough(known[holder])
-    analysis = analyse(party["id"], nodes, edges, policy, as_of, pins, fixed=fixed)
-    outcome = analysis.outcome
-
-    incoming: dict[str, list[Edge]] = {}
-    for e in edges:
-        incoming.setdefault(e.subject, []).append(e)
-    evaluated = set(walked)
-    if settled is not None and not changes and not truncated and all(e.holder in nodes for e in edges):
-        settled.add(analysis, {pid: membership(pid, analysis, pins) for pid in walked}, walked, edges)
-
-    details = InterestDetails(graph)
-
-    def holder_verdict(pid: str) -> dict[str, Any] | None:
-        if pid in evaluated:
-            return membership(pid, analysis, pins)
-        return settled_verdict(known[pid]) if pid in known else None
-
-    def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
-        # all valid on as_of (load_ancestry, and the settled parties' own walks)
-        shown = [e for sid in ids for e in (incoming.get(sid, []) if sid in evaluated else
-                                             settled_interests(sid, known[sid]) if sid in known else [])]
-        return [{"subject_id": e.subject, "holder_id": e.holder, "holder_name": name, "relation": e.relation,
-                 "interest": props, "holder_verdict": holder_verdict(e.holder)}
-                for e, name, props in details.rows(shown)]
-
-    verdict = _stored_shape(party["id"], outcome)
-    evidence = build_evidence(policy, party, verdict, holder_rows)
-    evidence["subgraph"] = {"parties": len(walked), "interests": len(edges), "truncated": truncated}  # valid ones
+    edges = _changed(edges, changes or [])
+    kinds = {pid: n.kind for pid, n in nodes.items()}
+    walk = _evaluate_walk(graph, policy, party["id"], nodes, edges, as_of, known, truncated)
     if settled is not None and not changes:
-        evidence["subgraph"]["settled_boundary"] = len(boundary)
+        _settle(settled, walk, kinds)
+    verdict = _stored_shape(party["id"], walk.analysis.outcome)
+    evidence = build_evidence(policy, party, verdict, _evidence_rows(graph, walk, known))
+    evidence["subgraph"] = {"parties": len(walk.walked), "interests": len(edges), "truncated": truncated}
+    if settled is not None and not changes:
+        evidence["subgraph"]["settled_boundary"] = len(walk.boundary)
     return _result(party, policy, verdict, evidence, mode="what_if" if changes else "on_demand", generation=None,
                    as_of=as_of.isoformat())
+
+
+def what_if_through_settled(graph: Graph, policy: Policy, party: dict[str, Any], as_of: date,
+                            changes: list[Change], settled: SettledParties) -> dict[str, Any] | None:
+    """A what-if verdict from parties settled on `as_of` (without the changes): the asked party's and the
+    changes' ancestries are settled first (walked up to what earlier verdicts settled), then only the parties
+    at or below a change, among the asked party's ancestors after the changes, are evaluated again, in
+    memory, with the changes; every other ancestor keeps its settled values, which the changes cannot move.
+    None when a party to evaluate again is pinned by an override (the memo does not keep the pin's reason:
+    the caller walks instead), or when an ancestry could not be settled (too large)."""
+    target = party["id"]
+    for pid in dict.fromkeys([target, *(c.holder for c in changes if c.action == "add")]):
+        if pid not in settled.parties:
+            settle_ancestry(graph, policy, pid, as_of, settled)
+        if pid not in settled.parties:
+            return None
+    known = settled.parties
+    by_subject: dict[str, list[Change]] = {}
+    for change in changes:
+        by_subject.setdefault(change.subject, []).append(change)
+
+    def interests(pid: str) -> list[Edge]:
+        held = settled_interests(pid, known[pid])
+        return _changed(held, by_subject[pid]) if pid in by_subject else held
+
+    def holders(pid: str) -> list[str]:  # without building the interests: the ancestry has thousands
+        if pid in by_subject:
+            return [e.holder for e in interests(pid)]
+        return settled_holders(known[pid])
+
+    # the asked party's ancestors after the changes, and which of them hold which
+    above: dict[str, list[str]] = {}
+    stack = [target]
+    while stack:
+        pid = stack.pop()
+        if pid in above:
+            continue
+        if pid not in known:
+            return None
+        above[pid] = holders(pid)
+        stack.extend(h for h in above[pid] if h not in above)
+    held_in: dict[str, list[str]] = {}
+    for pid, held in above.items():
+        for holder in held:
+            held_in.setdefault(holder, []).append(pid)
+    # ... of which those at or below a change may move
+    region = {target}
+    stack = [subject for subject in by_subject if subject in above]
+    while stack:
+        pid = stack.pop()
+        if pid in region and pid != target:
+            continue
+        region.add(pid)
+        stack.extend(s for s in held_in.get(pid, ()) if s not in region)
+    if any(settled_verdict(known[pid])["pinned"] for pid in region):
+        return None
+    # a seed stays one whatever is held in it (restricted, look-through 100%): it keeps its settled values
+    # (the asked party is evaluated from its own attributes, so it is recognised as a seed)
+    region = {pid for pid in region if pid == target or not settled_verdict(known[pid])["seed_reason"]}
+    nodes = {pid: Node(pid, settled_kind(known[pid])) for pid in region}
+    nodes[target] = party_node(party)
+    edges = [e for pid in region for e in interests(pid)]
+    walk = _evaluate_walk(graph, policy, target, nodes, edges, as_of, known, truncated=False)
+    verdict = _stored_shape(target, walk.analysis.outcome)
+    evidence = build_evidence(policy, party, verdict, _evidence_rows(graph, walk, known))
+    evidence["subgraph"] = {"parties": len(walk.walked), "interests": len(edges), "truncated": False,
+                            "settled_boundary": len(walk.boundary)}
+    return _result(party, policy, verdict, evidence, mode="what_if", generation=None, as_of=as_of.isoformat())
 
 
 def membership(pid: str, analysis: Analysis, pins: dict[str, tuple[str, str]]) -> dict[str, Any]:
