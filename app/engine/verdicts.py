@@ -502,10 +502,17 @@ def _settle(settled: SettledParties, walk: _Walked, kinds: dict[str, str | None]
                     walk.walked, walk.edges, kinds)
 
 
+def _stops(known: dict[str, Settled], party_id: str) -> list[str]:
+    """The settled parties a walk from `party_id` stops at. `list(known)` copies the keys in one step, so
+    another request settling parties meanwhile (API worker threads share the memo) cannot break it."""
+    stops = list(known)
+    return [pid for pid in stops if pid != party_id] if party_id in known else stops
+
+
 def settle_ancestry(graph: Graph, policy: Policy, party_id: str, as_of: date, settled: SettledParties) -> None:
     """Walk the party's ancestors on `as_of` up to the settled parties, and settle what the walk evaluated."""
     known = settled.parties
-    nodes, edges, truncated = load_ancestry(graph, party_id, as_of, [pid for pid in known if pid != party_id])
+    nodes, edges, truncated = load_ancestry(graph, party_id, as_of, _stops(known, party_id))
     kinds = {pid: n.kind for pid, n in nodes.items()}
     _settle(settled, _evaluate_walk(graph, policy, party_id, nodes, edges, as_of, known, truncated), kinds)
 
@@ -541,7 +548,7 @@ def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of
     With `settled` (parties earlier verdicts on `as_of` evaluated, app/engine/settled.py), the walk stops at
     them and takes their values; then what it evaluated is settled in turn."""
     known = settled.parties if settled is not None and not changes else {}
-    nodes, edges, truncated = load_ancestry(graph, party["id"], as_of, [pid for pid in known if pid != party["id"]])
+    nodes, edges, truncated = load_ancestry(graph, party["id"], as_of, _stops(known, party["id"]))
     for change in changes or []:
         for pid in (change.holder, change.subject):
             if pid not in nodes:
