@@ -470,6 +470,7 @@ class _Walked:
     """A walk's evaluation: the parties evaluated (`walked`), the settled parties it stopped at
     (`boundary`), the interests read, and the analysis with its pins."""
     walked: list[str]
+    kinds: dict[str, str | None]  # each evaluated party's kind, kept when it is settled
     boundary: set[str]
     edges: list[Edge]
     pins: dict[str, tuple[str, str]]
@@ -484,6 +485,7 @@ def _evaluate_walk(graph: Graph, policy: Policy, target: str, nodes: dict[str, N
         nodes = {nid: Node(n.id, n.kind, n.entity_type, n.jurisdiction, n.headquarters, n.state_of, n.nationalities,
                            tuple(keyed.get(nid, ()))) for nid, n in nodes.items()}
     walked = list(nodes)
+    kinds = {pid: n.kind for pid, n in nodes.items()}
     pins = _pins(graph, policy, as_of, walked)
     boundary = {e.holder for e in edges if e.holder not in nodes and e.holder in known}
     fixed: dict[str, tuple[float, float]] = {}
@@ -493,13 +495,13 @@ def _evaluate_walk(graph: Graph, policy: Policy, target: str, nodes: dict[str, N
         fixed[holder] = settled_lookthrough(known[holder])
     analysis = analyse(target, nodes, edges, policy, as_of, pins, fixed=fixed)
     complete = not truncated and all(e.holder in nodes for e in edges)
-    return _Walked(walked, boundary, edges, pins, analysis, complete)
+    return _Walked(walked, kinds, boundary, edges, pins, analysis, complete)
 
 
-def _settle(settled: SettledParties, walk: _Walked, kinds: dict[str, str | None]) -> None:
+def _settle(settled: SettledParties, walk: _Walked) -> None:
     if walk.complete:
         settled.add(walk.analysis, {pid: membership(pid, walk.analysis, walk.pins) for pid in walk.walked},
-                    walk.walked, walk.edges, kinds)
+                    walk.walked, walk.edges, walk.kinds)
 
 
 def _stops(known: dict[str, Settled], party_id: str) -> list[str]:
@@ -513,8 +515,7 @@ def settle_ancestry(graph: Graph, policy: Policy, party_id: str, as_of: date, se
     """Walk the party's ancestors on `as_of` up to the settled parties, and settle what the walk evaluated."""
     known = settled.parties
     nodes, edges, truncated = load_ancestry(graph, party_id, as_of, _stops(known, party_id))
-    kinds = {pid: n.kind for pid, n in nodes.items()}
-    _settle(settled, _evaluate_walk(graph, policy, party_id, nodes, edges, as_of, known, truncated), kinds)
+    _settle(settled, _evaluate_walk(graph, policy, party_id, nodes, edges, as_of, known, truncated))
 
 
 def _evidence_rows(graph: Graph, walk: _Walked, known: dict[str, Settled]) -> HolderRows:
@@ -547,7 +548,8 @@ def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of
     """A verdict from the party's ancestor subgraph, optionally with hypothetical changes; writes nothing.
     With `settled` (parties earlier verdicts on `as_of` evaluated, app/engine/settled.py), the walk stops at
     them and takes their values; then what it evaluated is settled in turn."""
-    known = settled.parties if settled is not None and not changes else {}
+    settling = settled is not None and not changes
+    known = settled.parties if settled is not None and settling else {}
     nodes, edges, truncated = load_ancestry(graph, party["id"], as_of, _stops(known, party["id"]))
     for change in changes or []:
         for pid in (change.holder, change.subject):
@@ -556,14 +558,13 @@ def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of
                 nodes.update(extra)
                 edges.extend(e for e in extra_edges if e not in edges)
     edges = _changed(edges, changes or [])
-    kinds = {pid: n.kind for pid, n in nodes.items()}
     walk = _evaluate_walk(graph, policy, party["id"], nodes, edges, as_of, known, truncated)
-    if settled is not None and not changes:
-        _settle(settled, walk, kinds)
+    if settled is not None and settling:
+        _settle(settled, walk)
     verdict = _stored_shape(party["id"], walk.analysis.outcome)
     evidence = build_evidence(policy, party, verdict, _evidence_rows(graph, walk, known))
     evidence["subgraph"] = {"parties": len(walk.walked), "interests": len(edges), "truncated": truncated}
-    if settled is not None and not changes:
+    if settling:
         evidence["subgraph"]["settled_boundary"] = len(walk.boundary)
     return _result(party, policy, verdict, evidence, mode="what_if" if changes else "on_demand", generation=None,
                    as_of=as_of.isoformat())
@@ -613,14 +614,15 @@ def what_if_through_settled(graph: Graph, policy: Policy, party: dict[str, Any],
         for holder in held:
             held_in.setdefault(holder, []).append(pid)
     # ... of which those at or below a change may move
-    region = {target}
+    region: set[str] = set()
     stack = [subject for subject in by_subject if subject in above]
     while stack:
         pid = stack.pop()
-        if pid in region and pid != target:
+        if pid in region:
             continue
         region.add(pid)
         stack.extend(s for s in held_in.get(pid, ()) if s not in region)
+    region.add(target)  # evaluated in any case, for its evidence
     if any(settled_verdict(known[pid])["pinned"] for pid in region):
         return None
     # a seed stays one whatever is held in it (restricted, look-through 100%): it keeps its settled values
