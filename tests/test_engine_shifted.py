@@ -304,3 +304,34 @@ def test_what_if_added_stakes_through_the_generation(graph: Graph) -> None:
     moved = verdict_for(graph, pol, "b", changes=scenarios[0])
     assert moved["verdict"] == "restricted" and moved["evidence"]["basis"]["reused"] is False
     assert verdict_for(graph, pol, "b")["verdict"] != "restricted"  # review: undisclosed stakes above it
+
+
+def _below_reference(edges: list[REdge], start: frozenset[str], known: frozenset[str]) -> frozenset[str]:
+    found = set(start) | set(known)
+    stack = sorted(start - known)
+    while stack:
+        pid = stack.pop()
+        for edge in edges:
+            if edge.holder == pid and edge.subject not in found:
+                found.add(edge.subject)
+                stack.append(edge.subject)
+    return frozenset(found)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          derandomize=True)
+@given(case=graphs(), picks=st.data())
+def test_parties_below_equal_a_plain_search_and_stop_past_the_limit(
+        graph: Graph, case: tuple[list[RNode], list[REdge], dict[str, Any]], picks: st.DataObject) -> None:
+    """One statement finds the parties below (any date, ownership and control, through cycles), without
+    entering the known ones; past the limit it answers None, at the limit the whole set."""
+    nodes, edges, _ = case
+    reset_graph(graph)
+    write_graph(graph, nodes, edges)
+    ids = [node.id for node in nodes]
+    start = frozenset(picks.draw(st.sets(st.sampled_from(ids), min_size=1)))
+    known = frozenset(picks.draw(st.sets(st.sampled_from(ids))))
+    expected = _below_reference(edges, start, known)
+    assert shifted.parties_below(graph, start, len(expected), known) == expected
+    assert shifted.parties_below(graph, start, len(expected) + 3, known) == expected
+    assert shifted.parties_below(graph, start, len(expected) - 1, known) is None
