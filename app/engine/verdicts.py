@@ -400,7 +400,8 @@ def load_ancestry(graph: Graph, party_id: str, as_of: date,
     """The party's ancestor subgraph with the interests valid on `as_of`, as the fixed point reads them;
     each interest's `props` holds its element id (`eid`) for the evidence's details (`InterestDetails`).
     The walk stops at the parties in `known` (the interests they hold in walked parties are read)."""
-    [row] = graph.read("engine/ancestry_on", id=party_id, limit=SUBGRAPH_LIMIT, as_of=as_of, known=known or [])
+    [row] = graph.read("engine/ancestry_on", id=party_id, limit=SUBGRAPH_LIMIT, as_of=as_of,
+                       known="\n".join(known or ()))
     nodes: dict[str, Node] = {}
     edges: list[Edge] = []
     for pid, kind, entity_type, jurisdiction, headquarters, state_of, nationalities, interests in row["parties"]:
