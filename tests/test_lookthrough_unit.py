@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from app.engine import evaluate
 from app.engine.evaluate import Edge, Node, lookthrough
 
 DAY = date(2025, 1, 1)
@@ -44,3 +48,32 @@ def test_chains_thousands_of_levels_deep() -> None:
     edges = [_owns(f"n{i}", f"n{i + 1}", 100) for i in range(depth)]
     value = lookthrough(nodes, edges, ["n0"], DAY)
     assert value[f"n{depth}"] == (1.0, 1.0) and len(value) == depth + 1
+
+
+@st.composite
+def _cyclic_holdings(draw: Any) -> tuple[dict[str, Node], list[Edge], list[str]]:
+    count = draw(st.integers(2, 8))
+    ids = [f"n{i}" for i in range(count)]
+    edges = []
+    for _ in range(draw(st.integers(1, 3 * count))):
+        holder, subject = draw(st.sampled_from(ids)), draw(st.sampled_from(ids))
+        low = draw(st.sampled_from([0.0, 5.0, 10.0, 20.0, 30.0, 45.0, 50.0, 60.0, 100.0]))
+        high = draw(st.sampled_from([low, low, low, min(100.0, low + 20.0), None]))
+        edges.append(Edge(holder, subject, "OWNS", "equity", share_min=low, share_max=high, direct="direct"))
+    seeds = draw(st.lists(st.sampled_from(ids), min_size=1, max_size=2, unique=True))
+    return {n: Node(n) for n in ids}, edges, seeds
+
+
+@settings(max_examples=400, deadline=None, derandomize=True)
+@given(case=_cyclic_holdings())
+def test_cycles_solved_equal_cycles_iterated(case: tuple[dict[str, Node], list[Edge], list[str]]) -> None:
+    """Solving a cycle's equations gives what iterating its rounds converges to, including cycles whose
+    shares add to 100% or more (the rounds then decide) and open ranges (an unknown maximum is 100%)."""
+    nodes, edges, seeds = case
+    solved = lookthrough(nodes, edges, seeds, DAY)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(evaluate, "_solved", lambda *_: False)
+        iterated = lookthrough(nodes, edges, seeds, DAY, epsilon=1e-12, max_rounds=100_000)
+    assert solved.keys() == iterated.keys()
+    for party, (low, high) in iterated.items():
+        assert solved[party] == (pytest.approx(low, abs=1e-6), pytest.approx(high, abs=1e-6)), party

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from app.engine.codes import HUNDRED, lower_code, lower_percent, passes, threshold_code, upper_code, upper_percent
 from app.policy import Policy
 
@@ -222,10 +224,54 @@ def lookthrough(nodes: dict[str, Node], edges: Iterable[Edge], seeds: Iterable[s
         if len(component) == 1 and component[0] not in outgoing.get(component[0], ()):
             update(component[0])
             continue
+        if _solved(component, incoming, value, epsilon):
+            continue
         for _ in range(max_rounds):
             if not [nid for nid in component if update(nid)]:
                 break
     return value
+
+
+def _solved(component: list[str], incoming: dict[str, dict[str, tuple[float, float]]],
+            value: dict[str, tuple[float, float]], epsilon: float) -> bool:
+    """A cycle's look-through as the solution of its linear equations, v = A v + b (A: the stakes among its
+    parties, b: what its holders outside it bring), when that is what the rounds converge to; False (values
+    untouched) otherwise, and the rounds decide.
+
+    With A and b non-negative, rounds from zero only grow, and stay at or below any non-negative solution
+    x (x = A x + b is above each next round by induction): they converge to a solution at or below x, which
+    is x when it is the only one (I - A invertible). If x also stays at or below 1, no `min(1, ...)` of the
+    rounds ever binds on the way up. So a unique solution between 0 and 1 is exactly the rounds' limit;
+    otherwise (shares adding to 100% or more around the cycle, a value capped at 1) the rounds run. A cycle
+    of 536 parties took about 90 rounds and 300 ms to converge; its solution takes a few milliseconds
+    (README, "Benchmarks")."""
+    index = {nid: i for i, nid in enumerate(component)}
+    size = len(component)
+    matrices = np.zeros((2, size, size))
+    inflow = np.zeros((2, size))
+    for row, nid in enumerate(component):
+        for holder, (share_lo, share_hi) in incoming[nid].items():
+            column = index.get(holder)
+            if column is not None:
+                matrices[0, row, column] += share_lo
+                matrices[1, row, column] += share_hi
+            elif holder in value:
+                inflow[0, row] += share_lo * value[holder][0]
+                inflow[1, row] += share_hi * value[holder][1]
+    if not inflow[1].any():
+        return True  # nothing flows in: the rounds leave every value at none
+    try:
+        solution = np.linalg.solve(np.eye(size) - matrices, inflow[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        return False
+    tolerance = 1e-12
+    if not np.isfinite(solution).all() or solution.min() < -tolerance or solution.max() > 1.0 + tolerance:
+        return False
+    for row, nid in enumerate(component):
+        low, high = float(min(max(solution[0, row], 0.0), 1.0)), float(min(max(solution[1, row], 0.0), 1.0))
+        if high >= epsilon:  # as a round: a share below epsilon is none
+            value[nid] = (low, high)
+    return True
 
 
 def _components(members: set[str], outgoing: dict[str, set[str]]) -> list[list[str]]:
