@@ -113,9 +113,12 @@ def _how(result: dict[str, Any]) -> str:
     basis = result["evidence"].get("basis")
     if basis:
         return "reused" if basis["reused"] else "re-evaluated"
-    if result["evidence"]["subgraph"].get("settled_boundary"):
+    subgraph = result["evidence"]["subgraph"]
+    if "settled_boundary" not in subgraph:
+        return "whole ancestry walked"
+    if subgraph["settled_boundary"]:
         return "walked up to parties settled on the date"
-    return "whole ancestry walked"
+    return "walked, settling on the date (no settled party above it yet)"
 
 
 def on_demand(graph: Graph, ids: list[str], other_day: date) -> dict[str, Any]:
