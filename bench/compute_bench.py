@@ -116,6 +116,8 @@ def _how(result: dict[str, Any]) -> str:
     subgraph = result["evidence"]["subgraph"]
     if "settled_boundary" not in subgraph:
         return "whole ancestry walked"
+    if result["mode"] == "what_if":
+        return "from parties settled on the generation's date"
     if subgraph["settled_boundary"]:
         return "walked up to parties settled on the date"
     return "walked, settling on the date (no settled party above it yet)"
