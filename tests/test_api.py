@@ -163,6 +163,7 @@ def test_ultimate_owners(client: TestClient) -> None:
     result = ok(client.get(f"/v1/entities/{PLC}/ultimate-owners", params={"as_of": "2025-03-01"}))
     assert result["owners"], result
     assert all("lookthrough_share" in o for o in result["owners"])
+    assert all(o.get("name") and o.get("kind") for o in result["owners"]), result["owners"]
 
 
 def test_search_by_name_and_identifier(client: TestClient) -> None:

@@ -378,23 +378,6 @@ def from_generation_verdict(graph: Graph, policy: Policy, generation: dict[str, 
                    as_of=_iso(generation["as_of"]))
 
 
-def load_subgraph(graph: Graph, party_id: str) -> tuple[dict[str, Node], list[Edge], dict[str, Any], bool]:
-    rows = graph.read("engine/ancestor_subgraph", id=party_id, limit=SUBGRAPH_LIMIT)
-    nodes: dict[str, Node] = {}
-    edges: list[Edge] = []
-    names: dict[str, Any] = {}
-    truncated = False
-    for row in rows:
-        p = row["party"]
-        truncated = truncated or bool(row["truncated"])
-        nodes[p["id"]] = Node(p["id"], p.get("kind"), p.get("entity_type"), p.get("jurisdiction"),
-                              p.get("headquarters"), p.get("state_of"), tuple(p.get("nationalities") or ()))
-        names[p["id"]] = p
-        for i in row["interests"]:
-            edges.append(_edge(i["holder"], p["id"], i["relation"], i["props"]))
-    return nodes, edges, names, truncated
-
-
 def load_ancestry(graph: Graph, party_id: str, as_of: date,
                   known: list[str] | None = None) -> tuple[dict[str, Node], list[Edge], bool]:
     """The party's ancestor subgraph with the interests valid on `as_of`, as the fixed point reads them;
@@ -410,6 +393,12 @@ def load_ancestry(graph: Graph, party_id: str, as_of: date,
             edges.append(Edge(holder, pid, relation, measure, interest_kind, low, high, bool(low_x), bool(high_x),
                               direct or "unknown", props={"eid": eid}))
     return nodes, edges, bool(row["truncated"])
+
+
+def party_names(graph: Graph, ids: list[str]) -> dict[str, Any]:
+    """The names of the parties given by id (those without one are left out)."""
+    [row] = graph.read("engine/interest_details", eids=[], ids=list(dict.fromkeys(ids)))
+    return {pid: name for pid, name in row["names"] if name is not None}
 
 
 class InterestDetails:

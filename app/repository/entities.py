@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from app.db import Graph, native
 from app.engine.ultimate import ultimate_owners
-from app.engine.verdicts import load_subgraph, resolve
+from app.engine.verdicts import load_ancestry, party_names, resolve
 from app.matching import lucene_query
 
 MAX_DEPTH = 10
@@ -93,11 +93,20 @@ def paths(graph: Graph, ref: str, to: str, max_depth: int) -> dict[str, Any]:
 
 def ultimate(graph: Graph, ref: str, as_of: date) -> dict[str, Any]:
     party = resolve(graph, ref)
-    nodes, edges, names, truncated = load_subgraph(graph, party["id"])
+    nodes, edges, truncated = load_ancestry(graph, party["id"], as_of)
     owners = ultimate_owners(party["id"], nodes, edges, as_of)
+    names = party_names(graph, [o.party_id for o in owners])
+
+    def described(pid: str) -> dict[str, Any]:
+        node = nodes.get(pid)
+        fields = {} if node is None else {"kind": node.kind, "entity_type": node.entity_type,
+                                          "jurisdiction": node.jurisdiction, "headquarters": node.headquarters,
+                                          "state_of": node.state_of}
+        return {"id": pid, "name": names.get(pid), **fields}
+
     return {
         "entity": party["id"], "as_of": as_of.isoformat(), "truncated": truncated,
-        "owners": [{**_brief(names.get(o.party_id, {"id": o.party_id})),
+        "owners": [{**_brief(described(o.party_id)),
                     "lookthrough_share": {"min": o.lookthrough_min, "max": o.lookthrough_max},
                     "via_control": o.via_control, "levels": o.levels} for o in owners],
     }

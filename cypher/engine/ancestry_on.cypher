@@ -1,9 +1,10 @@
-// What an on-demand verdict's fixed point needs, as one record: the party and every party above it through
-// ownership and control (any date, any depth as ancestor_subgraph, at most $limit parties), each
-// with the interests held in it that are valid on $as_of, only the fields the arithmetic reads. One
-// record of lists: the walk's size is thousands of parties, and a row per party cost more to receive
-// than Neo4j took to read them (README, "Benchmarks"). The evidence reads the interests' statement
-// ids, sources and holder names later, for the few it shows (interest_details, by `eid`).
+// What an on-demand verdict's fixed point (and the ultimate owners) need, as one record: the party and
+// every party above it through ownership and control (any date, any depth: a holder left out would count
+// as clear; at most $limit parties), each with the interests held in it that are valid on $as_of, only
+// the fields the arithmetic reads. One record of lists: the walk's size is thousands of parties, and a
+// row per party cost more to receive than Neo4j took to read them (README, "Benchmarks"). The evidence
+// reads the interests' statement ids, sources and holder names later, for the few it shows
+// (interest_details, by `eid`).
 // $known: ids of parties whose values the caller has (settled on this date, app/engine/settled.py), one
 // text, separated by newlines: the walk does not enter them (the interests they hold in walked parties
 // are still read). One text rather than a list: with 11,600 ids the list took twice as long to send and
