@@ -174,8 +174,7 @@ def what_if_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], re
 def _holder_row(graph: Graph, generation: dict[str, Any], as_of: date, subject: str,
                 rows: list[dict[str, Any]], change: Change) -> dict[str, Any]:
     """The row of a hypothetical interest: the holder as the other rows (or its own bundle) describe it."""
-    props = {"measure": change.measure, "kind": change.kind, "share_min": change.share_min,
-             "share_max": change.share_max, "direct": "direct", "source": "what-if", "interest_type": "hypothetical"}
+    props = change.props()
     same = next((row for row in rows if row["holder_id"] == change.holder), None)
     if same is not None:
         return {**same, "relation": change.relation, "interest": props}
@@ -191,15 +190,14 @@ def _holder_row(graph: Graph, generation: dict[str, Any], as_of: date, subject: 
 
 def _with_changes(graph: Graph, generation: dict[str, Any], as_of: date, subject: str,
                   rows: list[dict[str, Any]], changes: list[Change]) -> list[dict[str, Any]]:
-    """The interests held in `subject` after the changes, with the same meaning as on_demand_verdict's:
-    `remove` drops the holder's interests of that relation, `add` replaces those of that measure or kind."""
+    """The interests held in `subject` after the changes, with the same meaning as on_demand_verdict's
+    (`Change.replaces`)."""
     for change in changes:
         if change.subject != subject:
             continue
-        kept = [row for row in rows if not (
-            row["holder_id"] == change.holder and row["relation"] == change.relation
-            and (change.action == "remove" or (row["interest"].get("measure") == change.measure
-                                               and row["interest"].get("kind") == change.kind)))]
+        kept = [row for row in rows if not change.replaces(row["holder_id"], subject, row["relation"],
+                                                           row["interest"].get("measure"),
+                                                           row["interest"].get("kind"))]
         if change.action == "add":
             kept.append(_holder_row(graph, generation, as_of, subject, rows, change))
         rows = kept

@@ -98,6 +98,19 @@ class Change:
     share_min: float | None = None
     share_max: float | None = None
 
+    def replaces(self, holder: str, subject: str, relation: str, measure: str | None, kind: str | None) -> bool:
+        """Whether the change drops this existing interest: `remove` drops every one of its relation from
+        the holder in the subject, `add` those of its measure and kind (it stands in for them)."""
+        if (holder, subject, relation) != (self.holder, self.subject, self.relation):
+            return False
+        return self.action == "remove" or (measure == self.measure and kind == self.kind)
+
+    def props(self) -> dict[str, Any]:
+        """The properties of the interest an `add` stands for, as the evidence shows them."""
+        return {"measure": self.measure, "kind": self.kind, "share_min": self.share_min,
+                "share_max": self.share_max, "direct": "direct", "source": "what-if",
+                "interest_type": "hypothetical"}
+
 
 def resolve(graph: Graph, ref: str) -> dict[str, Any]:
     rows = graph.read("engine/resolve_ref", ref=ref)
@@ -437,21 +450,12 @@ def _edge(holder: str, subject: str, relation: str, props: dict[str, Any]) -> Ed
 
 
 def _changed(edges: list[Edge], changes: list[Change]) -> list[Edge]:
-    """The interests after hypothetical changes, in their order: `remove` drops the holder's interests of
-    that relation in the subject, `add` replaces those of that measure or kind."""
+    """The interests after hypothetical changes, in their order (`Change.replaces`; an `add` goes last)."""
     for change in changes:
-        if change.action == "remove":
-            edges = [e for e in edges if not (e.holder == change.holder and e.subject == change.subject
-                                              and e.relation == change.relation)]
-        else:
-            edges = [e for e in edges if not (e.holder == change.holder and e.subject == change.subject
-                                              and e.relation == change.relation and e.measure == change.measure
-                                              and e.kind == change.kind)]
+        edges = [e for e in edges if not change.replaces(e.holder, e.subject, e.relation, e.measure, e.kind)]
+        if change.action == "add":
             edges.append(Edge(change.holder, change.subject, change.relation, change.measure, change.kind,
-                              change.share_min, change.share_max, direct="direct",
-                              props={"measure": change.measure, "kind": change.kind, "share_min": change.share_min,
-                                     "share_max": change.share_max, "direct": "direct", "source": "what-if",
-                                     "interest_type": "hypothetical"}))
+                              change.share_min, change.share_max, direct="direct", props=change.props()))
     return edges
 
 
