@@ -77,3 +77,16 @@ def test_cycles_solved_equal_cycles_iterated(case: tuple[dict[str, Node], list[E
     assert solved.keys() == iterated.keys()
     for party, (low, high) in iterated.items():
         assert solved[party] == (pytest.approx(low, abs=1e-6), pytest.approx(high, abs=1e-6)), party
+
+
+def test_cycles_too_large_to_solve_are_iterated(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cycle above the solving limit converges through the rounds to the same values."""
+    nodes = {n: Node(n) for n in ("s", "a", "b", "c")}
+    edges = [_owns("s", "a", 50), _owns("a", "b", 50), _owns("b", "c", 50), _owns("c", "a", 50)]
+    solved = lookthrough(nodes, edges, ["s"], DAY)
+    monkeypatch.setattr(evaluate, "SOLVED_CYCLE_LIMIT", 2)
+    iterated = lookthrough(nodes, edges, ["s"], DAY)
+    # a = 0.5 + 0.5 c, b = 0.5 a, c = 0.5 b: a = 0.5 / (1 - 0.125) = 4/7
+    for party, share in {"a": 4 / 7, "b": 2 / 7, "c": 1 / 7}.items():
+        assert solved[party] == (pytest.approx(share, abs=1e-9), pytest.approx(share, abs=1e-9)), party
+        assert iterated[party] == (pytest.approx(share, abs=1e-7), pytest.approx(share, abs=1e-7)), party
