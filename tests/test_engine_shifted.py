@@ -154,6 +154,30 @@ def test_walk_stops_at_parties_settled_on_the_date_and_the_evidence_climbs_throu
     assert _shown(c) == _shown(on_demand_verdict(graph, pol, resolve(graph, "c"), later))
 
 
+def test_a_settled_id_with_a_newline_never_stops_a_walk_at_another_party(
+        graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The settled parties go to Neo4j as one newline-separated text. A settled party whose id holds a
+    newline ("m\ny") must not stop a walk at the unsettled party "y": RU seed -> "m\ny" -> t and RU seed
+    -> y -> u, 60% each (and a stake in y that ends, so that the date cannot reuse the generation). Settling
+    t's ancestry first, u must still be restricted through y."""
+    monkeypatch.setattr(shifted, "AFFECTED_LIMIT", 0)
+    write_graph(graph, [RNode("ru", "entity", jurisdiction="RU"),
+                        *(RNode(i, "entity", jurisdiction="GB") for i in ("m\ny", "t", "y", "u", "d"))],
+                [REdge("ru", "m\ny", "OWNS", "equity", 60.0, 60.0), REdge("m\ny", "t", "OWNS", "equity", 60.0, 60.0),
+                 REdge("ru", "y", "OWNS", "equity", 60.0, 60.0), REdge("y", "u", "OWNS", "equity", 60.0, 60.0),
+                 REdge("d", "y", "OWNS", "equity", 10.0, 10.0, end=date(2025, 9, 30))])
+    pol = policy()
+    compute_generation(graph, pol, GENERATION_DATE)
+    generation = current_generation(graph, pol.id)
+    assert generation is not None
+    later = date(2026, 1, 1)
+    t = shifted_verdict(graph, pol, generation, "t", later)
+    assert t is not None and t["verdict"] == "restricted" and "basis" not in t["evidence"]
+    u = shifted_verdict(graph, pol, generation, "u", later)
+    assert u is not None and u["verdict"] == "restricted", u["evidence"]["subgraph"]
+    assert _shown(u) == _shown(on_demand_verdict(graph, pol, resolve(graph, "u"), later))
+
+
 def test_other_date_reuses_the_generation_below_nothing_that_changed(graph: Graph) -> None:
     """A chain RU seed -> A -> B, and an unrelated C whose holder's stake ends in 2025: asking about 2026
     reuses the generation for B (nothing above it changes) and re-evaluates C."""

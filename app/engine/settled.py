@@ -78,6 +78,10 @@ def settled_interests(party_id: str, settled: Settled) -> list[Edge]:
 @dataclass
 class SettledParties:
     parties: dict[str, Settled] = field(default_factory=dict)
+    # the ids a walk stops at, as `ancestry_on.cypher` takes them: one text, separated by newlines, kept as
+    # parties are settled (not joined for each walk). An id holding a newline is left out: split, its parts
+    # could name other, unsettled parties; left out, the party is merely walked again.
+    stops: str = ""
 
     def add(self, analysis: Analysis, memberships: dict[str, dict[str, Any]], evaluated: Iterable[str],
             edges: Iterable[Edge], kinds: dict[str, str | None]) -> None:
@@ -95,6 +99,9 @@ class SettledParties:
                           tuple(incoming.get(pid, ())), _word(kinds.get(pid)))
         if len(self.parties) + len(fresh) <= SETTLED_PARTIES:
             self.parties.update(fresh)  # one update: a concurrent reader never sees half a walk
+            # after the parties: a walk that reads the new text finds every party it names in `parties`
+            self.stops = "\n".join([*([self.stops] if self.stops else []),
+                                    *(pid for pid in fresh if "\n" not in pid)])
 
 
 _SETTLED: LRU[tuple[str, str, date, tuple[str, ...]], SettledParties] = LRU(SETTLED_DATES)

@@ -392,12 +392,13 @@ def from_generation_verdict(graph: Graph, policy: Policy, generation: dict[str, 
 
 
 def load_ancestry(graph: Graph, party_id: str, as_of: date,
-                  known: list[str] | None = None) -> tuple[dict[str, Node], list[Edge], bool]:
+                  stops: str = "") -> tuple[dict[str, Node], list[Edge], bool]:
     """The party's ancestor subgraph with the interests valid on `as_of`, as the fixed point reads them;
     each interest's `props` holds its element id (`eid`) for the evidence's details (`InterestDetails`).
-    The walk stops at the parties in `known` (the interests they hold in walked parties are read)."""
-    [row] = graph.read("engine/ancestry_on", id=party_id, limit=SUBGRAPH_LIMIT, as_of=as_of,
-                       known="\n".join(known or ()))
+    The walk stops at the parties named in `stops` (`SettledParties.stops`: ids separated by newlines);
+    the interests they hold in walked parties are read. The party itself may be among them: then only it
+    is read, as all its holders are settled too."""
+    [row] = graph.read("engine/ancestry_on", id=party_id, limit=SUBGRAPH_LIMIT, as_of=as_of, known=stops)
     nodes: dict[str, Node] = {}
     edges: list[Edge] = []
     for pid, kind, entity_type, jurisdiction, headquarters, state_of, nationalities, interests in row["parties"]:
@@ -498,18 +499,11 @@ def _settle(settled: SettledParties, walk: _Walked) -> None:
                     walk.walked, walk.edges, walk.kinds)
 
 
-def _stops(known: dict[str, Settled], party_id: str) -> list[str]:
-    """The settled parties a walk from `party_id` stops at. `list(known)` copies the keys in one step, so
-    another request settling parties meanwhile (API worker threads share the memo) cannot break it."""
-    stops = list(known)
-    return [pid for pid in stops if pid != party_id] if party_id in known else stops
-
-
 def settle_ancestry(graph: Graph, policy: Policy, party_id: str, as_of: date, settled: SettledParties) -> None:
     """Walk the party's ancestors on `as_of` up to the settled parties, and settle what the walk evaluated."""
-    known = settled.parties
-    nodes, edges, truncated = load_ancestry(graph, party_id, as_of, _stops(known, party_id))
-    _settle(settled, _evaluate_walk(graph, policy, party_id, nodes, edges, as_of, known, truncated))
+    stops = settled.stops  # before the parties: each party it names is in them
+    nodes, edges, truncated = load_ancestry(graph, party_id, as_of, stops)
+    _settle(settled, _evaluate_walk(graph, policy, party_id, nodes, edges, as_of, settled.parties, truncated))
 
 
 def _evidence_rows(graph: Graph, walk: _Walked, known: dict[str, Settled]) -> HolderRows:
@@ -543,8 +537,9 @@ def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of
     With `settled` (parties earlier verdicts on `as_of` evaluated, app/engine/settled.py), the walk stops at
     them and takes their values; then what it evaluated is settled in turn."""
     settling = settled is not None and not changes
+    stops = settled.stops if settled is not None and settling else ""  # before the parties, as above
     known = settled.parties if settled is not None and settling else {}
-    nodes, edges, truncated = load_ancestry(graph, party["id"], as_of, _stops(known, party["id"]))
+    nodes, edges, truncated = load_ancestry(graph, party["id"], as_of, stops)
     for change in changes or []:
         for pid in (change.holder, change.subject):
             if pid not in nodes:

@@ -6,11 +6,12 @@
 // reads the interests' statement ids, sources and holder names later, for the few it shows
 // (interest_details, by `eid`).
 // $known: ids of parties whose values the caller has (settled on this date, app/engine/settled.py), one
-// text, separated by newlines: the walk does not enter them (the interests they hold in walked parties
-// are still read). One text rather than a list: with 11,600 ids the list took twice as long to send and
-// read (README, "Benchmarks"); an id that held a newline would only be walked again. The predicate on the
-// path's nodes keeps the breadth-first pruning expand (a predicate on a slice of them does not); an empty
-// text costs nothing measurable. Never contains $id.
+// text, separated by newlines (ids holding a newline are left out by the caller: `SettledParties.stops`):
+// the walk does not enter them (the interests they hold in walked parties are still read). One text
+// rather than a list: with 11,600 ids the list took twice as long to send and read (README,
+// "Benchmarks"). When it names $id itself, only $id is read: its holders are all settled too. The
+// predicate on the path's nodes keeps the breadth-first pruning expand (a predicate on a slice of them
+// does not); an empty text costs nothing measurable.
 // Parameters: $id, $limit, $as_of, $known
 WITH split($known, '\n') AS known
 MATCH (x:Party {id: $id})
