@@ -161,15 +161,12 @@ def test_a_settled_id_with_a_newline_never_stops_a_walk_at_another_party(
     -> y -> u, 60% each (and a stake in y that ends, so that the date cannot reuse the generation). Settling
     t's ancestry first, u must still be restricted through y."""
     monkeypatch.setattr(shifted, "AFFECTED_LIMIT", 0)
-    write_graph(graph, [RNode("ru", "entity", jurisdiction="RU"),
-                        *(RNode(i, "entity", jurisdiction="GB") for i in ("m\ny", "t", "y", "u", "d"))],
-                [REdge("ru", "m\ny", "OWNS", "equity", 60.0, 60.0), REdge("m\ny", "t", "OWNS", "equity", 60.0, 60.0),
-                 REdge("ru", "y", "OWNS", "equity", 60.0, 60.0), REdge("y", "u", "OWNS", "equity", 60.0, 60.0),
-                 REdge("d", "y", "OWNS", "equity", 10.0, 10.0, end=date(2025, 9, 30))])
-    pol = policy()
-    compute_generation(graph, pol, GENERATION_DATE)
-    generation = current_generation(graph, pol.id)
-    assert generation is not None
+    pol, generation = _published(
+        graph, [RNode("ru", "entity", jurisdiction="RU"),
+                *(RNode(i, "entity", jurisdiction="GB") for i in ("m\ny", "t", "y", "u", "d"))],
+        [REdge("ru", "m\ny", "OWNS", "equity", 60.0, 60.0), REdge("m\ny", "t", "OWNS", "equity", 60.0, 60.0),
+         REdge("ru", "y", "OWNS", "equity", 60.0, 60.0), REdge("y", "u", "OWNS", "equity", 60.0, 60.0),
+         REdge("d", "y", "OWNS", "equity", 10.0, 10.0, end=date(2025, 9, 30))], {})
     later = date(2026, 1, 1)
     t = shifted_verdict(graph, pol, generation, "t", later)
     assert t is not None and t["verdict"] == "restricted" and "basis" not in t["evidence"]
