@@ -83,17 +83,17 @@ class SettledParties:
     # could name other, unsettled parties; left out, the party is merely walked again.
     stops: str = ""
 
-    def add(self, analysis: Analysis, memberships: dict[str, dict[str, Any]], evaluated: Iterable[str],
-            edges: Iterable[Edge], kinds: dict[str, str | None]) -> None:
-        """Keep a whole walk's parties (all or none, so the memo stays closed upwards)."""
+    def add(self, analysis: Analysis, memberships: dict[str, dict[str, Any]], edges: Iterable[Edge],
+            kinds: dict[str, str | None]) -> None:
+        """Keep a whole walk's parties, those in `memberships` (all or none, so the memo stays closed
+        upwards)."""
         incoming: dict[str, list[tuple[Any, ...]]] = {}
         for edge in edges:
             incoming.setdefault(edge.subject, []).append(_packed(edge))
         fresh: dict[str, Settled] = {}
-        for pid in evaluated:
+        for pid, member in memberships.items():
             if pid in self.parties:
                 continue
-            member = memberships[pid]
             low, high = analysis.lookthrough.get(pid, (0.0, 0.0))
             fresh[pid] = (member["verdict"], member["seed_reason"], member["pinned"], low, high,
                           tuple(incoming.get(pid, ())), _word(kinds.get(pid)))

@@ -470,6 +470,7 @@ class _Walked:
     edges: list[Edge]
     pins: dict[str, tuple[str, str]]
     analysis: Analysis
+    truncated: bool  # the walk reached its limit of parties
     complete: bool  # every evaluated party had all its holders evaluated or settled (nothing truncated)
 
 
@@ -490,20 +491,19 @@ def _evaluate_walk(graph: Graph, policy: Policy, target: str, nodes: dict[str, N
         fixed[holder] = settled_lookthrough(known[holder])
     analysis = analyse(target, nodes, edges, policy, as_of, pins, fixed=fixed)
     complete = not truncated and all(e.holder in nodes for e in edges)
-    return _Walked(walked, kinds, boundary, edges, pins, analysis, complete)
+    return _Walked(walked, kinds, boundary, edges, pins, analysis, truncated, complete)
 
 
-def _settle(settled: SettledParties, walk: _Walked) -> None:
-    if walk.complete:
-        settled.add(walk.analysis, {pid: membership(pid, walk.analysis, walk.pins) for pid in walk.walked},
-                    walk.walked, walk.edges, walk.kinds)
-
-
-def settle_ancestry(graph: Graph, policy: Policy, party_id: str, as_of: date, settled: SettledParties) -> None:
-    """Walk the party's ancestors on `as_of` up to the settled parties, and settle what the walk evaluated."""
+def settle_ancestry(graph: Graph, policy: Policy, party_id: str, as_of: date, settled: SettledParties) -> _Walked:
+    """Walk the party's ancestors on `as_of` up to the settled parties, and settle what the walk evaluated
+    (when it is complete)."""
     stops = settled.stops  # before the parties: each party it names is in them
     nodes, edges, truncated = load_ancestry(graph, party_id, as_of, stops)
-    _settle(settled, _evaluate_walk(graph, policy, party_id, nodes, edges, as_of, settled.parties, truncated))
+    walk = _evaluate_walk(graph, policy, party_id, nodes, edges, as_of, settled.parties, truncated)
+    if walk.complete:
+        settled.add(walk.analysis, {pid: membership(pid, walk.analysis, walk.pins) for pid in walk.walked},
+                    walk.edges, walk.kinds)
+    return walk
 
 
 def _evidence_rows(graph: Graph, walk: _Walked, known: dict[str, Settled]) -> HolderRows:
@@ -536,24 +536,25 @@ def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of
     """A verdict from the party's ancestor subgraph, optionally with hypothetical changes; writes nothing.
     With `settled` (parties earlier verdicts on `as_of` evaluated, app/engine/settled.py), the walk stops at
     them and takes their values; then what it evaluated is settled in turn."""
-    settling = settled is not None and not changes
-    stops = settled.stops if settled is not None and settling else ""  # before the parties, as above
-    known = settled.parties if settled is not None and settling else {}
-    nodes, edges, truncated = load_ancestry(graph, party["id"], as_of, stops)
-    for change in changes or []:
-        for pid in (change.holder, change.subject):
-            if pid not in nodes:
-                extra, extra_edges, _ = load_ancestry(graph, pid, as_of)
-                nodes.update(extra)
-                edges.extend(e for e in extra_edges if e not in edges)
-    edges = _changed(edges, changes or [])
-    walk = _evaluate_walk(graph, policy, party["id"], nodes, edges, as_of, known, truncated)
-    if settled is not None and settling:
-        _settle(settled, walk)
+    settling = settled if not changes else None  # a what-if's values hold only with its changes
+    known: dict[str, Settled] = {}
+    if settling is not None:
+        known = settling.parties
+        walk = settle_ancestry(graph, policy, party["id"], as_of, settling)
+    else:
+        nodes, edges, truncated = load_ancestry(graph, party["id"], as_of)
+        for change in changes or []:
+            for pid in (change.holder, change.subject):
+                if pid not in nodes:
+                    extra, extra_edges, _ = load_ancestry(graph, pid, as_of)
+                    nodes.update(extra)
+                    edges.extend(e for e in extra_edges if e not in edges)
+        walk = _evaluate_walk(graph, policy, party["id"], nodes, _changed(edges, changes or []), as_of, known,
+                              truncated)
     verdict = _stored_shape(party["id"], walk.analysis.outcome)
     evidence = build_evidence(policy, party, verdict, _evidence_rows(graph, walk, known))
-    evidence["subgraph"] = {"parties": len(walk.walked), "interests": len(edges), "truncated": truncated}
-    if settling:
+    evidence["subgraph"] = {"parties": len(walk.walked), "interests": len(walk.edges), "truncated": walk.truncated}
+    if settling is not None:
         evidence["subgraph"]["settled_boundary"] = len(walk.boundary)
     return _result(party, policy, verdict, evidence, mode="what_if" if changes else "on_demand", generation=None,
                    as_of=as_of.isoformat())
