@@ -35,5 +35,9 @@ class LRU(Generic[K, V]):
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
 
+    def values(self) -> list[V]:
+        with self._lock:
+            return list(self._items.values())
+
     def __len__(self) -> int:
         return len(self._items)
