@@ -58,11 +58,6 @@ def settled_lookthrough(settled: Settled) -> tuple[float, float]:
     return settled[3], settled[4]
 
 
-def settled_holders(settled: Settled) -> list[str]:
-    """Who holds the valid interests in it (with repeats)."""
-    return [packed[0] for packed in settled[5]]
-
-
 def settled_kind(settled: Settled) -> str | None:
     """The party's kind (entity, person, ...), which decides whether undisclosed ownership counts."""
     return settled[6]
@@ -82,6 +77,11 @@ class SettledParties:
     # parties are settled (not joined for each walk). An id holding a newline is left out: split, its parts
     # could name other, unsettled parties; left out, the party is merely walked again.
     stops: str = ""
+    # who holds the valid interests in each party, and in whom each party holds them: a what-if's climb
+    # through the settled ancestry reads these for thousands of parties per request (kept with the parties,
+    # written before them, so every party a reader finds in `parties` is in both)
+    holders: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    held_in: dict[str, list[str]] = field(default_factory=dict)
 
     def add(self, analysis: Analysis, memberships: dict[str, dict[str, Any]], edges: Iterable[Edge],
             kinds: dict[str, str | None]) -> None:
@@ -98,6 +98,11 @@ class SettledParties:
             fresh[pid] = (member["verdict"], member["seed_reason"], member["pinned"], low, high,
                           tuple(incoming.get(pid, ())), _word(kinds.get(pid)))
         if len(self.parties) + len(fresh) <= SETTLED_PARTIES:
+            for pid, item in fresh.items():
+                held = tuple(dict.fromkeys(packed[0] for packed in item[5]))
+                self.holders[pid] = held
+                for holder in held:
+                    self.held_in.setdefault(holder, []).append(pid)
             self.parties.update(fresh)  # one update: a concurrent reader never sees half a walk
             # after the parties: a walk that reads the new text finds every party it names in `parties`
             self.stops = "\n".join([*([self.stops] if self.stops else []),

@@ -7,7 +7,7 @@ arithmetic against the threshold.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,7 +18,6 @@ from app.engine.evaluate import Analysis, Edge, Node, Outcome, analyse, lookthro
 from app.engine.settled import (
     Settled,
     SettledParties,
-    settled_holders,
     settled_interests,
     settled_kind,
     settled_lookthrough,
@@ -583,13 +582,11 @@ def what_if_through_settled(graph: Graph, policy: Policy, party: dict[str, Any],
         held = settled_interests(pid, known[pid])
         return _changed(held, by_subject[pid]) if pid in by_subject else held
 
-    def holders(pid: str) -> list[str]:  # without building the interests: the ancestry has thousands
-        if pid in by_subject:
-            return [e.holder for e in interests(pid)]
-        return settled_holders(known[pid])
+    def holders(pid: str) -> Sequence[str]:  # without building the interests: the ancestry has thousands
+        return [e.holder for e in interests(pid)] if pid in by_subject else settled.holders[pid]
 
-    # the asked party's ancestors after the changes, and which of them hold which
-    above: dict[str, list[str]] = {}
+    # the asked party's ancestors after the changes
+    above: set[str] = set()
     stack = [target]
     while stack:
         pid = stack.pop()
@@ -597,13 +594,11 @@ def what_if_through_settled(graph: Graph, policy: Policy, party: dict[str, Any],
             continue
         if pid not in known:
             return None
-        above[pid] = holders(pid)
-        stack.extend(h for h in above[pid] if h not in above)
-    held_in: dict[str, list[str]] = {}
-    for pid, held in above.items():
-        for holder in held:
-            held_in.setdefault(holder, []).append(pid)
-    # ... of which those at or below a change may move
+        above.add(pid)
+        stack.extend(holders(pid))
+    # ... of which those at or below a change may move. The settled interests are those before the
+    # changes, but going down them finds the same parties: every interest a change adds or removes is held
+    # in that change's subject, where the search starts.
     region: set[str] = set()
     stack = [subject for subject in by_subject if subject in above]
     while stack:
@@ -611,7 +606,7 @@ def what_if_through_settled(graph: Graph, policy: Policy, party: dict[str, Any],
         if pid in region:
             continue
         region.add(pid)
-        stack.extend(s for s in held_in.get(pid, ()) if s not in region)
+        stack.extend(s for s in settled.held_in.get(pid, ()) if s in above and s not in region)
     region.add(target)  # evaluated in any case, for its evidence
     if any(settled_verdict(known[pid])["pinned"] for pid in region):
         return None
