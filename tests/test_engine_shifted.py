@@ -154,6 +154,47 @@ def test_walk_stops_at_parties_settled_on_the_date_and_the_evidence_climbs_throu
     assert _shown(c) == _shown(on_demand_verdict(graph, pol, resolve(graph, "c"), later))
 
 
+def test_a_date_farther_than_one_found_too_broad_is_too_broad_without_searching(
+        graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    """RU seed -> y -> u, 60% each, and d's 10% in y ending in September 2025: from then on y and u are
+    affected, two parties, over a limit of one. Once 2026-01-01 is found too broad, 2027-01-01 is too, with no
+    search (its changed parties include 2026's); a nearer date and the other side of the generation's date
+    are still searched, and the farther date's verdicts equal the walk of the whole ancestry."""
+    monkeypatch.setattr(shifted, "AFFECTED_LIMIT", 1)
+    searches: list[frozenset[str]] = []
+    search = shifted.parties_below
+
+    def counted(graph: Graph, start: frozenset[str], limit: int,
+                known: frozenset[str] = frozenset()) -> frozenset[str] | None:
+        searches.append(start)
+        return search(graph, start, limit, known)
+
+    monkeypatch.setattr(shifted, "parties_below", counted)
+    pol, generation = _published(
+        graph, [RNode("ru", "entity", jurisdiction="RU"), RNode("y", "entity", jurisdiction="GB"),
+                RNode("u", "entity", jurisdiction="GB"), RNode("d", "entity", jurisdiction="GB"),
+                RNode("e", "entity", jurisdiction="GB")],
+        [REdge("ru", "y", "OWNS", "equity", 60.0, 60.0), REdge("y", "u", "OWNS", "equity", 60.0, 60.0),
+         REdge("d", "y", "OWNS", "equity", 10.0, 10.0, end=date(2025, 9, 30)),
+         REdge("d", "e", "OWNS", "equity", 10.0, 10.0, start=date(2024, 1, 1))], {})
+    stamp = shifted.read_bundle(graph, generation, "u", GENERATION_DATE, with_stamp=True)[1]["stamp"]
+
+    def affected(as_of: date) -> shifted.Affected | None:
+        return shifted.affected_parties(graph, generation, as_of, stamp)
+
+    assert affected(date(2026, 1, 1)) is None and len(searches) == 1
+    assert affected(date(2027, 1, 1)) is None and len(searches) == 1  # no search
+    nearer = affected(date(2025, 8, 1))  # before d's stake ends: nothing changed
+    assert nearer is not None and not nearer.parties and len(searches) == 2
+    earlier = affected(date(2023, 6, 1))  # before e's stake started: e only
+    assert earlier is not None and earlier.parties == {"e"} and len(searches) == 3
+    for ref in ("ru", "y", "u", "d"):
+        through = shifted_verdict(graph, pol, generation, ref, date(2027, 1, 1))
+        assert through is not None
+        assert _shown(through) == _shown(on_demand_verdict(graph, pol, resolve(graph, ref), date(2027, 1, 1)))
+    assert len(searches) == 3
+
+
 def test_a_settled_id_with_a_newline_never_stops_a_walk_at_another_party(
         graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
     """The settled parties go to Neo4j as one newline-separated text. A settled party whose id holds a
