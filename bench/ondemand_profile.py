@@ -52,6 +52,7 @@ class Split:
 
     def __init__(self) -> None:
         self.ms: defaultdict[str, float] = defaultdict(float)
+        self.round_trips = 0
 
     def add(self, step: str, started: float) -> None:
         self.ms[step] += (time.perf_counter() - started) * 1000
@@ -66,6 +67,7 @@ class TimedGraph(Graph):
 
     def read(self, statement: str, /, **params: Any) -> list[dict[str, Any]]:
         started = time.perf_counter()
+        self.split.round_trips += 1
         try:
             return super().read(statement, **params)
         finally:
@@ -105,6 +107,7 @@ def profile(graph: TimedGraph, requests: list[tuple[str, Callable[[], dict[str, 
 
     def timed(party: str, request: Callable[[], dict[str, Any]]) -> dict[str, Any]:
         graph.split.ms.clear()
+        graph.split.round_trips = 0
         before = settled_parties()
         started = time.perf_counter()
         result = request()
@@ -113,7 +116,7 @@ def profile(graph: TimedGraph, requests: list[tuple[str, Callable[[], dict[str, 
         steps["python rest"] = total - sum(steps.values())
         return {"party": party, "total_ms": round(total, 2), "verdict": result["verdict"],
                 "evaluated": result["evidence"].get("subgraph", {}).get("parties"),
-                "settled_by_it": settled_parties() - before,
+                "settled_by_it": settled_parties() - before, "round_trips": graph.split.round_trips,
                 "steps_ms": {step: round(ms, 2) for step, ms in sorted(steps.items())}}
 
     first = timed(*requests[0])
@@ -126,17 +129,20 @@ def profile(graph: TimedGraph, requests: list[tuple[str, Callable[[], dict[str, 
         return rows[min(len(rows) - 1, int(len(rows) * q))]
 
     return {"first": first, "requests": len(rows), "p50_ms": round(statistics.median(totals), 2),
+            "round_trips_mean": round(statistics.mean(row["round_trips"] for row in rows), 2),
+            "round_trips_max": max(row["round_trips"] for row in rows),
             "p90_ms": at(0.9)["total_ms"], "p99_ms": at(0.99)["total_ms"], "median_request": at(0.5),
             "slowest": rows[-5:][::-1]}
 
 
 def _show(name: str, figures: dict[str, Any]) -> None:
     print(f"\n{name}: {figures['requests']} requests, p50 {figures['p50_ms']} ms, p90 {figures['p90_ms']} ms, "
-          f"p99 {figures['p99_ms']} ms; the first {figures['first']['total_ms']} ms", flush=True)
+          f"p99 {figures['p99_ms']} ms; the first {figures['first']['total_ms']} ms; Neo4j round trips "
+          f"{figures['round_trips_mean']} a request on average, at most {figures['round_trips_max']}", flush=True)
     for label, row in [("median", figures["median_request"]), *(("slowest", r) for r in figures["slowest"])]:
         steps = ", ".join(f"{step} {ms}" for step, ms in row["steps_ms"].items())
         print(f"  {label:7} {row['total_ms']:8.1f} ms  evaluated {row['evaluated']}, settled "
-              f"{row['settled_by_it']}: {steps}", flush=True)
+              f"{row['settled_by_it']}, {row['round_trips']} round trips: {steps}", flush=True)
 
 
 def main() -> None:
