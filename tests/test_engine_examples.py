@@ -275,6 +275,30 @@ def test_on_demand_evidence_shows_what_the_stored_evidence_shows(graph: Graph) -
     assert added["holder_name"] == "ir" and added["source"] == "what-if" and added["share"] == "5%"
 
 
+def test_a_walks_evidence_reads_the_details_of_its_whole_chain_at_once(
+        graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    """RU seed -> c1 -> c2 -> c3 -> c4, 60% each: c4's evidence climbs four levels to the seed, and the
+    names, statement ids and sources of all of them come from one read (they took one read a level)."""
+    chain = [RNode("ru", jurisdiction="RU"), *(RNode(f"c{level}") for level in range(1, 5))]
+    ids = [n.id for n in chain]
+    write_graph(graph, chain, [owns(holder, subject, 60) for holder, subject in pairwise(ids)])
+    statements: list[str] = []
+    read = graph.read
+
+    def counted(statement: str, /, **params: Any) -> list[dict[str, Any]]:
+        statements.append(statement)
+        return read(statement, **params)
+
+    monkeypatch.setattr(graph, "read", counted)
+    walked = on_demand_verdict(graph, policy(), resolve(graph, "c4"), DAY)
+    assert walked["verdict"] == "restricted"
+    assert [(link["subject_id"], link["holder_id"]) for link in walked["evidence"]["chain"]] == [
+        ("c3", "c2"), ("c2", "c1"), ("c1", "ru")]
+    assert all(link["holder_name"] and link["statement_id"].startswith("stmt-") and link["source"] == "test"
+               for link in [*walked["evidence"]["chain"], *walked["evidence"]["holders"]])
+    assert statements.count("engine/interest_details") == 1, statements
+
+
 def test_on_demand_walk_reads_ancestors_at_any_depth(graph: Graph) -> None:
     """A 45-level chain of 60% stakes below an RU seed: the bottom is restricted in the generation and on
     demand, whatever the depth (the walk once stopped 30 levels up, and the seed's stake counted as clear).
