@@ -91,9 +91,9 @@ def affected_parties(graph: Graph, generation: dict[str, Any], as_of: date,
         return cached
     generation_date = native(generation["as_of"])
     side = (key[0], stamp, as_of < generation_date)
+    distance = abs((as_of - generation_date).days)
     _, nearest = _TOO_BROAD_FROM.lookup(side)
-    if as_of != generation_date and nearest is not None and \
-            abs((as_of - generation_date).days) >= abs((nearest - generation_date).days):
+    if distance and nearest is not None and distance >= abs((nearest - generation_date).days):
         _AFFECTED.put(key, None)
         return None
     earlier, later = sorted((generation_date, as_of))
@@ -103,9 +103,9 @@ def affected_parties(graph: Graph, generation: dict[str, Any], as_of: date,
     below = parties_below(graph, changed, AFFECTED_LIMIT)
     result = None if below is None else Affected(below, len(changed), key[2])
     _AFFECTED.put(key, result)
-    if result is None and as_of != generation_date:
+    if result is None and distance:
         _, nearest = _TOO_BROAD_FROM.lookup(side)
-        if nearest is None or abs((as_of - generation_date).days) < abs((nearest - generation_date).days):
+        if nearest is None or distance < abs((nearest - generation_date).days):
             _TOO_BROAD_FROM.put(side, as_of)
     return result
 
