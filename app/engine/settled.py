@@ -79,7 +79,8 @@ class SettledParties:
     stops: str = ""
     # who holds the valid interests in each party, and in whom each party holds them: a what-if's climb
     # through the settled ancestry reads these for thousands of parties per request (kept with the parties,
-    # written before them, so every party a reader finds in `parties` is in both)
+    # written before them, so every party a reader finds in `parties` is in both; `held_in` is only ever
+    # appended to, each `setdefault` and `append` atomic, so concurrent walks lose none of its entries)
     holders: dict[str, tuple[str, ...]] = field(default_factory=dict)
     held_in: dict[str, list[str]] = field(default_factory=dict)
 
