@@ -163,6 +163,19 @@ def on_demand(graph: Graph, ids: list[str], other_day: date) -> dict[str, Any]:
                               "max_subgraph_parties": max(sizes)}}
 
 
+def what_if_cases(graph: Graph, ids: list[str]) -> list[dict[str, Any]]:
+    """For each entity: its first holder (by id), an ancestor three levels up and a seed (the first RU
+    entity), the parties of the bench's what-if changes."""
+    records, _, _ = graph.driver.execute_query(
+        """MATCH (seed:Party:Entity) WHERE seed.jurisdiction = 'RU' WITH seed ORDER BY seed.id LIMIT 1
+           UNWIND $ids AS id
+           MATCH (x:Party {id: id})
+           CALL (x) { MATCH (x)<-[r:OWNS]-(h:Party) RETURN h.id AS holder ORDER BY h.id LIMIT 1 }
+           CALL (x) { MATCH (x)<-[:OWNS*3]-(a:Party) RETURN a.id AS ancestor LIMIT 1 }
+           RETURN id, holder, ancestor, seed.id AS seed""", ids=ids, database_=graph.database)
+    return [dict(record) for record in records]
+
+
 def what_if(graph: Graph, ids: list[str]) -> dict[str, Any]:
     """What-if verdicts on the generation's date for the entities 10 levels deep, two kinds of change:
     the entity's first holder sells its stake (the change is on the entity itself), and a seed buys 60% of
@@ -172,13 +185,7 @@ def what_if(graph: Graph, ids: list[str]) -> dict[str, Any]:
     generation = current_generation(graph, policy.id)
     if generation is None:
         raise SystemExit(f"no published generation of {policy.id}: run without --skip-engine first")
-    records, _, _ = graph.driver.execute_query(
-        """MATCH (seed:Party:Entity) WHERE seed.jurisdiction = 'RU' WITH seed ORDER BY seed.id LIMIT 1
-           UNWIND $ids AS id
-           MATCH (x:Party {id: id})
-           CALL (x) { MATCH (x)<-[r:OWNS]-(h:Party) RETURN h.id AS holder ORDER BY h.id LIMIT 1 }
-           CALL (x) { MATCH (x)<-[:OWNS*3]-(a:Party) RETURN a.id AS ancestor LIMIT 1 }
-           RETURN id, holder, ancestor, seed.id AS seed""", ids=ids, database_=graph.database)
+    records = what_if_cases(graph, ids)
     scenarios = {
         "sells its stake": {r["id"]: [Change("remove", r["holder"], r["id"])] for r in records},
         "a seed buys 60% three levels up": {

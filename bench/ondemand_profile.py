@@ -41,7 +41,7 @@ from app.engine.settled import _SETTLED  # noqa: E402
 from app.engine.verdicts import Change, current_generation  # noqa: E402
 from app.heap import freeze_startup_objects  # noqa: E402
 from app.policy import load_policy  # noqa: E402
-from bench.compute_bench import POLICY, deep_entities  # noqa: E402
+from bench.compute_bench import POLICY, deep_entities, what_if_cases  # noqa: E402
 from bench.load_bench import OUT, open_bench  # noqa: E402
 
 FAR_DATE = date(2019, 6, 30)
@@ -162,13 +162,8 @@ def main() -> None:
     if generation is None:
         raise SystemExit(f"no published generation of {policy.id}: run bench/compute_bench.py first")
     ids = deep_entities(graph, args.deep)
-    records, _, _ = graph.driver.execute_query(
-        """MATCH (seed:Party:Entity) WHERE seed.jurisdiction = 'RU' WITH seed ORDER BY seed.id LIMIT 1
-           UNWIND $ids AS id
-           MATCH (x:Party {id: id})
-           CALL (x) { MATCH (x)<-[:OWNS*3]-(a:Party) RETURN a.id AS ancestor LIMIT 1 }
-           RETURN id, ancestor, seed.id AS seed""", ids=ids, database_=graph.database)
-    purchases = {r["id"]: [Change("add", r["seed"], r["ancestor"], share_min=60.0, share_max=60.0)] for r in records}
+    purchases = {r["id"]: [Change("add", r["seed"], r["ancestor"], share_min=60.0, share_max=60.0)]
+                 for r in what_if_cases(graph, ids)}
     freeze_startup_objects()  # as the API does once started
     results: dict[str, Any] = {"parties": parties, "generation": generation["id"]}
     with timing_fixed_points(split):

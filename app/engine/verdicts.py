@@ -529,23 +529,23 @@ def _walk_evidence(graph: Graph, policy: Policy, party: dict[str, Any], verdict:
         return [e for sid in ids for e in (incoming.get(sid, []) if sid in evaluated else
                                            settled_interests(sid, known[sid]) if sid in known else [])]
 
+    def row(e: Edge, name: Any, props: dict[str, Any]) -> dict[str, Any]:
+        return {"subject_id": e.subject, "holder_id": e.holder, "holder_name": name, "relation": e.relation,
+                "interest": props, "holder_verdict": holder_verdict(e.holder)}
+
     needed: list[Edge] = []
 
     def outline_rows(ids: list[str]) -> list[dict[str, Any]]:
         edges = shown(ids)
         needed.extend(edges)
-        return [{"subject_id": e.subject, "holder_id": e.holder, "holder_name": None, "relation": e.relation,
-                 "interest": {"measure": e.measure, "kind": e.kind}, "holder_verdict": holder_verdict(e.holder)}
-                for e in edges]
+        return [row(e, None, {"measure": e.measure, "kind": e.kind}) for e in edges]
 
     build_evidence(policy, party, verdict, outline_rows)
     details = InterestDetails(graph)
     details.rows(needed)
 
     def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
-        return [{"subject_id": e.subject, "holder_id": e.holder, "holder_name": name, "relation": e.relation,
-                 "interest": props, "holder_verdict": holder_verdict(e.holder)}
-                for e, name, props in details.rows(shown(ids))]
+        return [row(e, name, props) for e, name, props in details.rows(shown(ids))]
 
     return build_evidence(policy, party, verdict, holder_rows)
 
