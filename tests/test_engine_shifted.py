@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from app.db import Graph
-from app.engine import shifted
+from app.engine import evaluate, shifted
 from app.engine.compute import compute_generation
 from app.engine.service import verdict_for
 from app.engine.shifted import shifted_verdict, what_if_verdict
@@ -338,6 +338,82 @@ def test_what_if_verdicts_through_settled_parties_equal_full_ancestor_evaluation
         for bound in ("min", "max"):
             assert through["lookthrough_share"][bound] == pytest.approx(full["lookthrough_share"][bound],
                                                                         abs=0.05), context
+
+
+def _spy_on_restarts(monkeypatch: pytest.MonkeyPatch, restarted: list[bool]) -> None:
+    """Record, for each membership fixed point, whether it restarted from earlier verdicts (`dirty` given)."""
+    whole = evaluate.fixed_point
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        restarted.append(kwargs.get("dirty", args[6] if len(args) > 6 else None) is not None)
+        return whole(*args, **kwargs)
+
+    monkeypatch.setattr(evaluate, "fixed_point", spy)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          derandomize=True)
+@given(case=graphs(), drawn=changes_drawn, order=st.randoms(use_true_random=False))
+def test_what_ifs_adding_interests_through_settled_parties_restart_from_them_and_equal_the_walk(
+        graph: Graph, case: tuple[list[RNode], list[REdge], dict[str, Any]],
+        drawn: list[tuple[str, int, int, str, str, str, float | None, float | None]], order: Any,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """What-ifs that only add interests, through settled parties: when the policy does not count undisclosed
+    ownership and no added interest stands in for an existing one, the region's fixed point starts from the
+    settled verdicts (`evaluate.fixed_point` with `dirty`); every verdict and its evidence must still equal
+    the walk with the same changes."""
+    monkeypatch.setattr(shifted, "WHAT_IF_LIMIT", 0)
+    nodes, edges, pol_fields = case
+    pol, generation = _published(graph, nodes, edges, pol_fields)
+    changes = [c for c in _changes(nodes, [], drawn) if c.action == "add"]
+    if not changes:
+        return
+    restarted: list[bool] = []
+    _spy_on_restarts(monkeypatch, restarted)
+    replaces = any(c.replaces(e.holder, e.subject, e.relation, e.measure, e.kind) for c in changes for e in edges)
+    asked = [node.id for node in nodes]
+    order.shuffle(asked)
+    for ref in asked:
+        restarted.clear()
+        through = what_if_verdict(graph, pol, generation, ref, changes)
+        if through is None or not through["evidence"].get("subgraph"):
+            continue
+        event("restarted from the settled verdicts" if restarted[-1] else "computed from nothing")
+        if not pol.undisclosed_counts and not replaces:
+            assert restarted[-1], (ref, changes)
+        full = on_demand_verdict(graph, pol, resolve(graph, ref), GENERATION_DATE, changes)
+        context = (ref, changes, through["evidence"]["subgraph"])
+        assert _summary(through) == _summary(full), context
+        assert _shown(through) == _shown(full), context
+        for bound in ("min", "max"):
+            assert through["lookthrough_share"][bound] == pytest.approx(full["lookthrough_share"][bound],
+                                                                        abs=0.05), context
+
+
+def test_a_what_if_restarted_from_settled_verdicts_follows_the_verdicts_it_moves(
+        graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chain under a Russian seed's 30%: c0 holds 60% of c1, c1 60% of c2, c2 10% of c3. A second seed
+    adding 30% of c0 makes c0, then c1 and c2 restricted, through settled parties from the verdicts before
+    (all clear): the restart must follow the moves down to the asked party."""
+    monkeypatch.setattr(shifted, "WHAT_IF_LIMIT", 0)
+    chain = [REdge(holder, subject, "OWNS", "equity", share_min=share, share_max=share)
+             for holder, subject, share in [("ru", "c0", 30.0), ("c0", "c1", 60.0), ("c1", "c2", 60.0),
+                                            ("c2", "c3", 10.0)]]
+    pol, generation = _published(graph, [RNode("ru", "entity", jurisdiction="RU"),
+                                         RNode("ru2", "entity", jurisdiction="RU"),
+                                         *(RNode(f"c{i}", "entity", jurisdiction="GB") for i in range(4))],
+                                 chain, {"undisclosed_counts": False})
+    changes = [Change("add", "ru2", "c0", share_min=30.0, share_max=30.0)]
+    restarted: list[bool] = []
+    _spy_on_restarts(monkeypatch, restarted)
+    for ref, expected in [("c3", "clear"), ("c2", "restricted"), ("c1", "restricted")]:
+        assert verdict_for(graph, pol, ref)["verdict"] == "clear"
+        restarted.clear()
+        through = what_if_verdict(graph, pol, generation, ref, changes)
+        assert through is not None and through["evidence"]["subgraph"] and restarted[-1], (ref, restarted)
+        full = on_demand_verdict(graph, pol, resolve(graph, ref), GENERATION_DATE, changes)
+        assert through["verdict"] == full["verdict"] == expected, ref
+        assert _summary(through) == _summary(full) and _shown(through) == _shown(full), ref
 
 
 def test_what_if_added_stakes_through_the_generation(graph: Graph) -> None:

@@ -142,10 +142,19 @@ def _remainder(node: Node, sums: _Sums) -> int:
 
 
 def fixed_point(nodes: dict[str, Node], edges: Iterable[Edge], policy: Policy, as_of: date,
-                pins: dict[str, str] | None = None) -> tuple[set[str], set[str], dict[str, _Sums], dict[str, str]]:
-    """Definitely (lower) and possibly (upper) restricted parties, with each party's sums and seed reasons.
+                pins: dict[str, str] | None = None, assumed: dict[str, str] | None = None,
+                dirty: Iterable[str] | None = None) -> tuple[set[str], set[str], dict[str, _Sums], dict[str, str]]:
+    """Definitely (lower) and possibly (upper) restricted parties, with the sums of the parties computed and
+    seed reasons.
 
-    Semi-naive: a party is recomputed only when one of its holders changed membership.
+    Semi-naive: a party is recomputed only when one of its holders changed membership. With `assumed`
+    (verdicts known to be at or below the least fixed point of these interests) and `dirty` (the parties
+    whose interests differ from those the assumed verdicts came from), the search starts from them: only
+    the dirty parties are computed, then whoever a membership change reaches; the others keep their
+    assumed verdicts and have no sums. That is the least fixed point again when the interests were only
+    added to and the policy does not count undisclosed ownership: then every
+    membership is monotone in the holders' memberships and in the interests, so the verdicts before are at
+    or below the new least fixed point, and the search climbs from them to it.
     """
     pins = pins or {}
     incoming: dict[str, list[Edge]] = defaultdict(list)
@@ -156,9 +165,15 @@ def fixed_point(nodes: dict[str, Node], edges: Iterable[Edge], policy: Policy, a
     seeds = {nid: reason for nid, node in nodes.items() if (reason := seed_reason(node, policy))}
     lower = {n for n in seeds if n not in pins} | {n for n, v in pins.items() if v == "restricted"}
     upper = {n for n in seeds if n not in pins} | {n for n, v in pins.items() if v != "clear"}
+    for nid, verdict in (assumed or {}).items():
+        if nid in nodes and nid not in pins:
+            if verdict == "restricted":
+                lower.add(nid)
+            if verdict != "clear":
+                upper.add(nid)
     threshold = threshold_code(policy.threshold_percent)
     sums: dict[str, _Sums] = {}
-    pending = list(nodes)
+    pending = list(nodes) if dirty is None else [nid for nid in dirty if nid in nodes]
     while pending:  # membership only grows, so this ends
         queued: list[str] = []
         for nid in dict.fromkeys(pending):
@@ -341,11 +356,14 @@ def evaluate(target: str, nodes: dict[str, Node], edges: list[Edge], policy: Pol
 
 def analyse(target: str, nodes: dict[str, Node], edges: list[Edge], policy: Policy, as_of: date,
             pins: dict[str, tuple[str, str]] | None = None,
-            fixed: dict[str, tuple[float, float]] | None = None) -> Analysis:
+            fixed: dict[str, tuple[float, float]] | None = None, assumed: dict[str, str] | None = None,
+            dirty: Iterable[str] | None = None) -> Analysis:
     """The target's outcome and every party's membership and look-through share, from one fixed point;
-    `pins` and `fixed` give parties' memberships and look-through shares (a boundary taken as known)."""
+    `pins` and `fixed` give parties' memberships and look-through shares (a boundary taken as known);
+    `assumed` and `dirty` start the fixed point from earlier verdicts (`fixed_point`)."""
     pins = pins or {}
-    lower, upper, sums, seeds = fixed_point(nodes, edges, policy, as_of, {k: v[0] for k, v in pins.items()})
+    lower, upper, sums, seeds = fixed_point(nodes, edges, policy, as_of, {k: v[0] for k, v in pins.items()},
+                                            assumed, None if dirty is None else [*dirty, target])
     result = sums.get(target, _Sums())
     shares = lookthrough(nodes, edges, seeds, as_of, fixed=fixed)
     lt = shares.get(target, (0.0, 0.0))
