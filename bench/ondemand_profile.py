@@ -6,9 +6,10 @@ verdicts on that date settled), the first verdict on the day before that, and wh
 60% of an ancestor three levels up. Each request's time is split into Neo4j round trips (by statement,
 including the driver's decoding), the two fixed points in Python (membership, look-through) and the rest
 (climbing the settled ancestry, building the evidence, bookkeeping), with how many parties it evaluated
-and how many it settled. It prints the percentiles, the split of the median request and of the slowest,
-and with --more N how the far-date verdicts' p50 grows as N other entities' verdicts settle more parties
-(blocks of 200).
+and how many it settled, and the process's CPU time (the Python side alone: on a shared machine it varies
+less than the wall clock, so A/B comparisons of Python changes read it). It prints the percentiles, the
+split of the median request and of the slowest, and with --more N how the far-date verdicts' p50 grows as
+N other entities' verdicts settle more parties (blocks of 200).
 
     python bench/ondemand_profile.py                    # bench store started if needed (port 7699)
     python bench/ondemand_profile.py --more 1000
@@ -109,12 +110,15 @@ def profile(graph: TimedGraph, requests: list[tuple[str, Callable[[], dict[str, 
         graph.split.ms.clear()
         graph.split.round_trips = 0
         before = settled_parties()
+        cpu_started = time.process_time()
         started = time.perf_counter()
         result = request()
         total = (time.perf_counter() - started) * 1000
+        cpu = (time.process_time() - cpu_started) * 1000
         steps: dict[str, float] = dict(graph.split.ms)
         steps["python rest"] = total - sum(steps.values())
-        return {"party": party, "total_ms": round(total, 2), "verdict": result["verdict"],
+        return {"party": party, "total_ms": round(total, 2), "python_cpu_ms": round(cpu, 2),
+                "verdict": result["verdict"],
                 "evaluated": result["evidence"].get("subgraph", {}).get("parties"),
                 "settled_by_it": settled_parties() - before, "round_trips": graph.split.round_trips,
                 "steps_ms": {step: round(ms, 2) for step, ms in sorted(steps.items())}}
@@ -124,6 +128,7 @@ def profile(graph: TimedGraph, requests: list[tuple[str, Callable[[], dict[str, 
         request()
     rows = sorted((timed(party, request) for party, request in requests), key=lambda row: row["total_ms"])
     totals = [row["total_ms"] for row in rows]
+    cpu = sorted(row["python_cpu_ms"] for row in rows)
 
     def at(q: float) -> dict[str, Any]:
         return rows[min(len(rows) - 1, int(len(rows) * q))]
@@ -131,7 +136,11 @@ def profile(graph: TimedGraph, requests: list[tuple[str, Callable[[], dict[str, 
     return {"first": first, "requests": len(rows), "p50_ms": round(statistics.median(totals), 2),
             "round_trips_mean": round(statistics.mean(row["round_trips"] for row in rows), 2),
             "round_trips_max": max(row["round_trips"] for row in rows),
-            "p90_ms": at(0.9)["total_ms"], "p99_ms": at(0.99)["total_ms"], "median_request": at(0.5),
+            "p90_ms": at(0.9)["total_ms"], "p99_ms": at(0.99)["total_ms"],
+            "python_cpu_ms": {"p50": cpu[len(cpu) // 2], "p90": cpu[int(len(cpu) * 0.9)],
+                              "p99": cpu[min(len(cpu) - 1, int(len(cpu) * 0.99))],
+                              "slowest_20_sum": round(sum(cpu[-20:]), 1)},
+            "median_request": at(0.5),
             "slowest": rows[-5:][::-1]}
 
 
@@ -139,6 +148,10 @@ def _show(name: str, figures: dict[str, Any]) -> None:
     print(f"\n{name}: {figures['requests']} requests, p50 {figures['p50_ms']} ms, p90 {figures['p90_ms']} ms, "
           f"p99 {figures['p99_ms']} ms; the first {figures['first']['total_ms']} ms; Neo4j round trips "
           f"{figures['round_trips_mean']} a request on average, at most {figures['round_trips_max']}", flush=True)
+    cpu = figures["python_cpu_ms"]
+    print(f"  this process's CPU time a request (Python, less noisy than the wall clock): p50 {cpu['p50']} ms, "
+          f"p90 {cpu['p90']} ms, p99 {cpu['p99']} ms; the slowest 20 together {cpu['slowest_20_sum']} ms",
+          flush=True)
     for label, row in [("median", figures["median_request"]), *(("slowest", r) for r in figures["slowest"])]:
         steps = ", ".join(f"{step} {ms}" for step, ms in row["steps_ms"].items())
         print(f"  {label:7} {row['total_ms']:8.1f} ms  evaluated {row['evaluated']}, settled "

@@ -156,9 +156,9 @@ def fixed_point(nodes: dict[str, Node], edges: Iterable[Edge], policy: Policy, a
     whose interests differ from those the assumed verdicts came from), the search starts from them: only
     the dirty parties are computed, then whoever a membership change reaches; the others keep their
     assumed verdicts and have no sums. That is the least fixed point again when the interests were only
-    added to and the policy does not count undisclosed ownership: then every
-    membership is monotone in the holders' memberships and in the interests, so the verdicts before are at
-    or below the new least fixed point, and the search climbs from them to it.
+    added to and the policy does not count undisclosed ownership: then every membership is monotone in the
+    holders' memberships and in the interests, so the verdicts before are at or below the new least fixed
+    point, and the search climbs from them to it.
     """
     pins = pins or {}
     incoming: dict[str, list[Edge]] = defaultdict(list)
