@@ -407,7 +407,7 @@ def test_a_what_if_restarted_from_settled_verdicts_follows_the_verdicts_it_moves
         assert through is not None and through["evidence"]["subgraph"] and restarted[-1], (ref, restarted)
         full = on_demand_verdict(graph, pol, resolve(graph, ref), GENERATION_DATE, changes)
         assert through["verdict"] == full["verdict"] == expected, ref
-        assert _summary(through) == _summary(full) and _shown(through) == _shown(full), ref
+        _assert_equals_walk(through, full, ref)
 
 
 def test_what_if_added_stakes_through_the_generation(graph: Graph) -> None:
