@@ -130,15 +130,17 @@ def profile(graph: TimedGraph, requests: list[tuple[str, Callable[[], dict[str, 
     totals = [row["total_ms"] for row in rows]
     cpu = sorted(row["python_cpu_ms"] for row in rows)
 
+    def rank(q: float) -> int:  # the q-th quantile's index among the requests, each list sorted its own way
+        return min(len(rows) - 1, int(len(rows) * q))
+
     def at(q: float) -> dict[str, Any]:
-        return rows[min(len(rows) - 1, int(len(rows) * q))]
+        return rows[rank(q)]
 
     return {"first": first, "requests": len(rows), "p50_ms": round(statistics.median(totals), 2),
             "round_trips_mean": round(statistics.mean(row["round_trips"] for row in rows), 2),
             "round_trips_max": max(row["round_trips"] for row in rows),
             "p90_ms": at(0.9)["total_ms"], "p99_ms": at(0.99)["total_ms"],
-            "python_cpu_ms": {"p50": cpu[len(cpu) // 2], "p90": cpu[int(len(cpu) * 0.9)],
-                              "p99": cpu[min(len(cpu) - 1, int(len(cpu) * 0.99))],
+            "python_cpu_ms": {"p50": cpu[rank(0.5)], "p90": cpu[rank(0.9)], "p99": cpu[rank(0.99)],
                               "slowest_20_sum": round(sum(cpu[-20:]), 1)},
             "median_request": at(0.5),
             "slowest": rows[-5:][::-1]}
