@@ -202,7 +202,7 @@ def test_a_date_farther_than_one_found_too_broad_is_too_broad_without_searching(
 
 def test_a_settled_id_with_a_newline_never_stops_a_walk_at_another_party(
         graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The settled parties go to Neo4j as one newline-separated text. A settled party whose id holds a
+    """The settled parties go to Neo4j as newline-delimited texts. A settled party whose id holds a
     newline ("m\ny") must not stop a walk at the unsettled party "y": RU seed -> "m\ny" -> t and RU seed
     -> y -> u, 60% each (and a stake in y that ends, so that the date cannot reuse the generation). Settling
     t's ancestry first, u must still be restricted through y."""
@@ -218,6 +218,31 @@ def test_a_settled_id_with_a_newline_never_stops_a_walk_at_another_party(
     assert t is not None and t["verdict"] == "restricted" and "basis" not in t["evidence"]
     u = shifted_verdict(graph, pol, generation, "u", later)
     assert u is not None and u["verdict"] == "restricted", u["evidence"]["subgraph"]
+    assert _shown(u) == _shown(on_demand_verdict(graph, pol, resolve(graph, "u"), later))
+
+
+def test_a_party_whose_id_spans_two_settled_ids_is_walked(graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The settled parties go to Neo4j grouped by their ids' last two characters, each group one text
+    "\nid\nid\n". Settled "xab" and "ab" put "\nxab\nab\n" or "\nab\nxab\n" in the group "ab", which holds
+    "\n" + "xab\nab" + "\n" or "\n" + "ab\nxab" + "\n": the walk must still enter both of those parties.
+    RU seed -> "xab", "ab" -> t, and RU seed -> "xab\nab", "ab\nxab" -> u, 60% from the seed and 30% into
+    t and u each (and a stake in t that ends, so that the date cannot reuse the generation). Settling t's
+    ancestry first, u must still be restricted: through both."""
+    monkeypatch.setattr(shifted, "AFFECTED_LIMIT", 0)
+    spans = ("xab\nab", "ab\nxab")
+    pol, generation = _published(
+        graph, [RNode("ru", "entity", jurisdiction="RU"),
+                *(RNode(i, "entity", jurisdiction="GB") for i in ("xab", "ab", "t", *spans, "u", "d"))],
+        [*(REdge("ru", i, "OWNS", "equity", share_min=60.0, share_max=60.0) for i in ("xab", "ab", *spans)),
+         *(REdge(i, "t", "OWNS", "equity", share_min=30.0, share_max=30.0) for i in ("xab", "ab")),
+         *(REdge(i, "u", "OWNS", "equity", share_min=30.0, share_max=30.0) for i in spans),
+         REdge("d", "t", "OWNS", "equity", share_min=10.0, share_max=10.0, end=date(2025, 9, 30))], {})
+    later = date(2026, 1, 1)
+    t = shifted_verdict(graph, pol, generation, "t", later)
+    assert t is not None and t["verdict"] == "restricted" and "basis" not in t["evidence"]
+    u = shifted_verdict(graph, pol, generation, "u", later)
+    assert u is not None and u["verdict"] == "restricted", u["evidence"]["subgraph"]
+    assert u["evidence"]["subgraph"]["parties"] == 3 and u["evidence"]["subgraph"]["settled_boundary"] == 1
     assert _shown(u) == _shown(on_demand_verdict(graph, pol, resolve(graph, "u"), later))
 
 

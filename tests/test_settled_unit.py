@@ -5,17 +5,18 @@ from __future__ import annotations
 from datetime import date
 
 from app.engine.evaluate import Edge, Node, analyse
-from app.engine.settled import SettledParties, StopIds
+from app.engine.settled import SettledParties, StopIds, stop_key
 from app.engine.verdicts import membership
 from tests.engine_helpers import policy
 
 DAY = date(2025, 6, 30)
 
 
-def test_the_stop_ids_are_the_settled_ids_with_a_short_repr() -> None:
+def test_the_stop_ids_name_every_settled_id_by_its_group_with_a_short_repr() -> None:
     """The driver formats the repr() of every parameter of every statement, debug logging on or off, so the
-    settled ids (megabytes on a large registry) go as a text whose repr is a summary; the text itself names
-    every settled id once, newline-separated, but for an id holding a newline (merely walked again)."""
+    settled ids (megabytes on a large registry) go with a repr that is a summary. They are grouped by their
+    last characters, each group one text that names each of its ids once, newline-delimited; an id holding
+    a newline is left out (merely walked again)."""
     ids = [f"P{i:016x}" for i in range(3000)] + ["odd\nid"]
     nodes = {"ru": Node("ru", "entity", jurisdiction="RU"), **{pid: Node(pid, "entity") for pid in ids}}
     edges = [Edge("ru", pid, "OWNS", "equity", share_min=60.0, share_max=60.0, direct="direct") for pid in ids]
@@ -26,7 +27,20 @@ def test_the_stop_ids_are_the_settled_ids_with_a_short_repr() -> None:
         walked = ["ru", target] if target == ids[0] else list(nodes)
         settled.add(analysis, {pid: membership(pid, analysis, {}) for pid in walked}, edges,
                     {pid: nodes[pid].kind for pid in walked})
-    assert isinstance(settled.stops, StopIds)
-    assert settled.stops.split("\n") == ["ru", *ids[:-1]]
-    assert len(repr(settled.stops)) < 60 and repr(settled.stops).startswith("<settled ids")
-    assert str.__repr__(settled.stops).startswith("'ru\\n")
+    stops = settled.stops
+    assert isinstance(stops, StopIds)
+    assert all(stops.names(pid) for pid in ["ru", *ids[:-1]]) and not stops.names("odd\nid")
+    assert not stops.names("P") and not stops.names(f"P{3000:016x}")
+    named = [pid for key, text in stops.items() for pid in text.split("\n")[1:-1] if stop_key(pid) == key]
+    assert sorted(named) == sorted(["ru", *ids[:-1]])  # each once, in its own group
+    assert all(text.startswith("\n") and text.endswith("\n") for text in stops.values())
+    assert len(stops) == 257  # 256 hexadecimal endings and "ru"
+    assert len(repr(stops)) < 80 and repr(stops).startswith("<settled ids")
+
+
+def test_an_id_holding_a_newline_is_never_named_across_two_settled_ids() -> None:
+    """A group's text "\nxab\nab\n" holds "\nxab\nab\n": the walk must not take the party "xab\nab" as settled."""
+    stops = StopIds().with_ids(["xab", "ab"]).with_ids(["yab"])
+    assert stops["ab"] == "\nxab\nab\nyab\n"
+    assert stops.names("xab") and stops.names("ab") and stops.names("yab")
+    assert not stops.names("xab\nab") and not stops.names("ab\nyab") and not stops.names("b")

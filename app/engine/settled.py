@@ -70,25 +70,57 @@ def settled_interests(party_id: str, settled: Settled) -> list[Edge]:
             for holder, relation, measure, kind, low, high, low_x, high_x, direct, eid in settled[5]]
 
 
-class StopIds(str):
-    """The ids a walk stops at (`SettledParties.stops`): the same text, with a short repr(). The driver
-    builds a debug line from the repr() of every statement's parameters whether or not debug logging is on
-    (`" ".join(map(repr, fields))` in neo4j's Bolt 5 `run`), and these ids run to megabytes: the line took
-    1.0 ms a walk with 15,000 settled ids and 6.9 ms with 100,000 (README, "Benchmarks")."""
+# How many of an id's last characters name its group of stops (`ancestry_on.cypher` takes it as
+# `$stop_key_length`): 256 groups for the hexadecimal ids the loaders make (`loaders.writer.party_id`).
+STOP_KEY_LENGTH = 2
+
+
+def stop_key(party_id: str) -> str:
+    """The group of stops a party's id falls in: its last characters, as the walk's `right(n.id, ...)`."""
+    return party_id[-STOP_KEY_LENGTH:]
+
+
+class StopIds(dict[str, str]):
+    """The ids a walk stops at (`SettledParties.stops`), grouped by their last characters (`stop_key`): each
+    group one text, "\nid\nid\n", so the walk asks whether its group's text holds "\n" + id + "\n". With
+    one text of every id, split into a list in the statement, each party the walk met cost a pass over
+    the whole list (Neo4j does not make a set of a list the statement built), and a third of the walks on a
+    far date went to those tests (README, "Benchmarks"). An id holding a newline is never in a group: a
+    group's text could then hold another id's "\n" + id + "\n" across two of its ids, and the walk takes
+    any id holding one as not settled.
+
+    Its repr() is a summary: the driver builds a debug line from the repr() of every statement's
+    parameters whether or not debug logging is on (`" ".join(map(repr, fields))` in neo4j's Bolt 5 `run`),
+    and these ids run to megabytes: the line took 1.0 ms a walk with 15,000 settled ids and 6.9 ms with
+    100,000 (README, "Benchmarks")."""
 
     __slots__ = ()
 
+    def with_ids(self, ids: Iterable[str]) -> StopIds:
+        """A copy naming these ids too (those holding a newline left out)."""
+        groups: dict[str, list[str]] = {}
+        for pid in ids:
+            if "\n" not in pid:
+                groups.setdefault(stop_key(pid), []).append(pid)
+        stops = StopIds(self)
+        for key, members in groups.items():
+            stops[key] = (self.get(key) or "\n") + "\n".join(members) + "\n"
+        return stops
+
+    def names(self, party_id: str) -> bool:
+        """The walk's test (`ancestry_on.cypher`): does the walk stop at this party?"""
+        return "\n" not in party_id and f"\n{party_id}\n" in self.get(stop_key(party_id), "")
+
     def __repr__(self) -> str:
-        return f"<settled ids, {len(self):,} characters>"
+        return f"<settled ids, {sum(map(len, self.values())):,} characters in {len(self):,} groups>"
 
 
 @dataclass
 class SettledParties:
     parties: dict[str, Settled] = field(default_factory=dict)
-    # the ids a walk stops at, as `ancestry_on.cypher` takes them: one text, separated by newlines, kept as
-    # parties are settled (not joined for each walk). An id holding a newline is left out: split, its parts
-    # could name other, unsettled parties; left out, the party is merely walked again.
-    stops: str = ""
+    # the ids a walk stops at, as `ancestry_on.cypher` takes them (`StopIds`), kept as parties are settled
+    # (not grouped for each walk). An id holding a newline is left out: the party is merely walked again.
+    stops: StopIds = field(default_factory=StopIds)
     # who holds the valid interests in each party, and in whom each party holds them: a what-if's climb
     # through the settled ancestry reads these for thousands of parties per request (kept with the parties,
     # written before them, so every party a reader finds in `parties` is in both; `held_in` is only ever
@@ -117,9 +149,8 @@ class SettledParties:
                 for holder in held:
                     self.held_in.setdefault(holder, []).append(pid)
             self.parties.update(fresh)  # one update: a concurrent reader never sees half a walk
-            # after the parties: a walk that reads the new text finds every party it names in `parties`
-            self.stops = StopIds("\n".join([*([self.stops] if self.stops else []),
-                                             *(pid for pid in fresh if "\n" not in pid)]))
+            # after the parties: a walk that reads the new stops finds every party they name in `parties`
+            self.stops = self.stops.with_ids(fresh)
 
 
 _SETTLED: LRU[tuple[str, str, date, tuple[str, ...]], SettledParties] = LRU(SETTLED_DATES)

@@ -16,8 +16,10 @@ from app.db import Graph, native
 from app.engine.compute import layers_of
 from app.engine.evaluate import Analysis, Edge, Node, Outcome, analyse, lookthrough
 from app.engine.settled import (
+    STOP_KEY_LENGTH,
     Settled,
     SettledParties,
+    StopIds,
     settled_interests,
     settled_kind,
     settled_lookthrough,
@@ -391,13 +393,14 @@ def from_generation_verdict(graph: Graph, policy: Policy, generation: dict[str, 
 
 
 def load_ancestry(graph: Graph, party_id: str, as_of: date,
-                  stops: str = "") -> tuple[dict[str, Node], list[Edge], bool]:
+                  stops: StopIds | None = None) -> tuple[dict[str, Node], list[Edge], bool]:
     """The party's ancestor subgraph with the interests valid on `as_of`, as the fixed point reads them;
     each interest's `props` holds its element id (`eid`) for the evidence's details (`InterestDetails`).
-    The walk stops at the parties named in `stops` (`SettledParties.stops`: ids separated by newlines);
-    the interests they hold in walked parties are read. The party itself may be among them: then only it
-    is read, as all its holders are settled too."""
-    [row] = graph.read("engine/ancestry_on", id=party_id, limit=SUBGRAPH_LIMIT, as_of=as_of, known=stops)
+    The walk stops at the parties named in `stops` (`SettledParties.stops`); the interests they hold in
+    walked parties are read. The party itself may be among them: then only it is read, as all its holders
+    are settled too."""
+    [row] = graph.read("engine/ancestry_on", id=party_id, limit=SUBGRAPH_LIMIT, as_of=as_of,
+                       known=stops if stops is not None else StopIds(), stop_key_length=STOP_KEY_LENGTH)
     nodes: dict[str, Node] = {}
     edges: list[Edge] = []
     for pid, kind, entity_type, jurisdiction, headquarters, state_of, nationalities, interests in row["parties"]:

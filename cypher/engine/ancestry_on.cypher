@@ -5,19 +5,21 @@
 // row per party cost more to receive than Neo4j took to read them (README, "Benchmarks"). The evidence
 // reads the interests' statement ids, sources and holder names later, for the few it shows
 // (interest_details, by `eid`).
-// $known: ids of parties whose values the caller has (settled on this date, app/engine/settled.py), one
-// text, separated by newlines (ids holding a newline are left out by the caller: `SettledParties.stops`):
-// the walk does not enter them (the interests they hold in walked parties are still read). One text
-// rather than a list: with 11,600 ids the list took twice as long to send and read (README,
-// "Benchmarks"). When it names $id itself, only $id is read: its holders are all settled too. The
-// predicate on the path's nodes keeps the breadth-first pruning expand (a predicate on a slice of them
-// does not); an empty text costs nothing measurable.
-// Parameters: $id, $limit, $as_of, $known
-WITH split($known, '\n') AS known
+// $known: ids of parties whose values the caller has (settled on this date, app/engine/settled.py), grouped
+// by their last $stop_key_length characters: a map from those to one text, "\nid\nid\n" (`StopIds`; ids
+// holding a newline are left out by the caller). The walk does not enter them (the interests they hold
+// in walked parties are still read); a party whose id holds a newline is never taken as one of them. One
+// text per group rather than a list: with 11,600 ids a list took twice as long to send and read, and the
+// statement tests each party the walk meets, which on one list built from one text took a pass over all
+// of it (README, "Benchmarks"). When it names $id itself, only $id is read: its holders are all settled
+// too. The predicate on the path's nodes keeps the breadth-first pruning expand (a predicate on a slice
+// of them does not); an empty map costs nothing measurable.
+// Parameters: $id, $limit, $as_of, $known, $stop_key_length
 MATCH (x:Party {id: $id})
 USING INDEX x:Party(id)
 OPTIONAL MATCH path = (x)<-[:OWNS|CONTROLS*1..]-(a:Party)
-WHERE all(n IN nodes(path) WHERE NOT n.id IN known)
+WHERE all(n IN nodes(path) WHERE n.id CONTAINS '\n'
+                                OR NOT coalesce($known[right(n.id, $stop_key_length)], '') CONTAINS '\n' + n.id + '\n')
 WITH x, collect(DISTINCT a)[..$limit] AS ancestors
 WITH CASE WHEN x IN ancestors THEN ancestors ELSE ancestors + [x] END AS nodes,
      size(ancestors) >= $limit AS truncated
