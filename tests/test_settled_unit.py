@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterable
 from datetime import date
+
+import pytest
 
 from app.engine.evaluate import Edge, Node, analyse
 from app.engine.settled import SettledParties, StopIds, stop_key
@@ -44,3 +49,32 @@ def test_an_id_holding_a_newline_is_never_named_across_two_settled_ids() -> None
     assert stops["ab"] == "\nxab\nab\nyab\n"
     assert stops.names("xab") and stops.names("ab") and stops.names("yab")
     assert not stops.names("xab\nab") and not stops.names("ab\nyab") and not stops.names("b")
+
+
+def test_walks_settled_at_once_from_two_threads_keep_every_stop(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Verdicts run in the server's thread pool. Two walks kept at the same moment must each leave their
+    stops: a party kept without one is walked again by every later verdict (it is never added twice)."""
+    nodes = {"ru": Node("ru", "entity", jurisdiction="RU"), "a": Node("a", "entity"), "b": Node("b", "entity")}
+    edges = [Edge("ru", pid, "OWNS", "equity", share_min=60.0, share_max=60.0, direct="direct") for pid in "ab"]
+    pol = policy()
+    settled = SettledParties()
+    with_ids = StopIds.with_ids
+
+    def slow_with_ids(stops: StopIds, ids: Iterable[str]) -> StopIds:
+        time.sleep(0.05)  # both walks would read the same stops before either writes its own
+        return with_ids(stops, ids)
+
+    monkeypatch.setattr(StopIds, "with_ids", slow_with_ids)
+
+    def keep(target: str) -> None:
+        analysis = analyse(target, nodes, edges, pol, DAY)
+        settled.add(analysis, {pid: membership(pid, analysis, {}) for pid in ("ru", target)}, edges,
+                    {"ru": "entity", target: "entity"})
+
+    threads = [threading.Thread(target=keep, args=(pid,)) for pid in "ab"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert set(settled.parties) == {"ru", "a", "b"}
+    assert all(settled.stops.names(pid) for pid in ("ru", "a", "b"))

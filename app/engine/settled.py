@@ -14,6 +14,7 @@ upwards: a settled party's holders are settled too, and the evidence can climb t
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -123,10 +124,12 @@ class SettledParties:
     stops: StopIds = field(default_factory=StopIds)
     # who holds the valid interests in each party, and in whom each party holds them: a what-if's climb
     # through the settled ancestry reads these for thousands of parties per request (kept with the parties,
-    # written before them, so every party a reader finds in `parties` is in both; `held_in` is only ever
-    # appended to, each `setdefault` and `append` atomic, so concurrent walks lose none of its entries)
+    # written before them, so every party a reader finds in `parties` is in both)
     holders: dict[str, tuple[str, ...]] = field(default_factory=dict)
     held_in: dict[str, list[str]] = field(default_factory=dict)
+    # one walk kept at a time: two walks adding their stops at once from the same stops would each write
+    # them without the other's, and a party kept without its stop is never one (`add` skips kept parties)
+    _adding: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def add(self, analysis: Analysis, memberships: dict[str, dict[str, Any]], edges: Iterable[Edge],
             kinds: dict[str, str | None]) -> None:
@@ -135,22 +138,23 @@ class SettledParties:
         incoming: dict[str, list[tuple[Any, ...]]] = {}
         for edge in edges:
             incoming.setdefault(edge.subject, []).append(_packed(edge))
-        fresh: dict[str, Settled] = {}
-        for pid, member in memberships.items():
-            if pid in self.parties:
-                continue
-            low, high = analysis.lookthrough.get(pid, (0.0, 0.0))
-            fresh[pid] = (member["verdict"], member["seed_reason"], member["pinned"], low, high,
-                          tuple(incoming.get(pid, ())), _word(kinds.get(pid)))
-        if len(self.parties) + len(fresh) <= SETTLED_PARTIES:
-            for pid, item in fresh.items():
-                held = tuple(dict.fromkeys(packed[0] for packed in item[5]))
-                self.holders[pid] = held
-                for holder in held:
-                    self.held_in.setdefault(holder, []).append(pid)
-            self.parties.update(fresh)  # one update: a concurrent reader never sees half a walk
-            # after the parties: a walk that reads the new stops finds every party they name in `parties`
-            self.stops = self.stops.with_ids(fresh)
+        with self._adding:
+            fresh: dict[str, Settled] = {}
+            for pid, member in memberships.items():
+                if pid in self.parties:
+                    continue
+                low, high = analysis.lookthrough.get(pid, (0.0, 0.0))
+                fresh[pid] = (member["verdict"], member["seed_reason"], member["pinned"], low, high,
+                              tuple(incoming.get(pid, ())), _word(kinds.get(pid)))
+            if len(self.parties) + len(fresh) <= SETTLED_PARTIES:
+                for pid, item in fresh.items():
+                    held = tuple(dict.fromkeys(packed[0] for packed in item[5]))
+                    self.holders[pid] = held
+                    for holder in held:
+                        self.held_in.setdefault(holder, []).append(pid)
+                self.parties.update(fresh)  # one update: a concurrent reader never sees half a walk
+                # after the parties: a walk that reads the new stops finds every party they name in `parties`
+                self.stops = self.stops.with_ids(fresh)
 
 
 _SETTLED: LRU[tuple[str, str, date, tuple[str, ...]], SettledParties] = LRU(SETTLED_DATES)
