@@ -216,16 +216,25 @@ def lookthrough(nodes: dict[str, Node], edges: Iterable[Edge], seeds: Iterable[s
     incoming: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
     outgoing: dict[str, set[str]] = defaultdict(set)
     for e in edges:
-        if e.relation == "OWNS" and e.measure == "equity" and e.direct != "indirect" and e.valid(as_of):
+        # undated interests (all of a walk's: it reads those valid on the date) skip the call
+        if e.relation == "OWNS" and e.measure == "equity" and e.direct != "indirect" and (
+                (e.start_date is None and e.end_date is None) or e.valid(as_of)):
             lo = (e.share_min or 0.0) / 100.0
             hi = (e.share_max if e.share_max is not None else 100.0) / 100.0
-            old = incoming[e.subject].get(e.holder, (0.0, 0.0))
-            incoming[e.subject][e.holder] = (max(lo, old[0]), max(hi, old[1]))
+            held = incoming[e.subject]
+            old = held.get(e.holder, (0.0, 0.0))
+            held[e.holder] = (max(lo, old[0]), max(hi, old[1]))
             outgoing[e.holder].add(e.subject)
 
     def update(nid: str) -> bool:
-        lo = min(1.0, sum(s_lo * value[h][0] for h, (s_lo, _) in incoming[nid].items() if h in value))
-        hi = min(1.0, sum(s_hi * value[h][1] for h, (_, s_hi) in incoming[nid].items() if h in value))
+        # both sums in one pass, each in the holders' order as before: the same floats to the last bit
+        lo = hi = 0.0
+        for holder, (share_lo, share_hi) in incoming[nid].items():
+            held = value.get(holder)
+            if held is not None:
+                lo += share_lo * held[0]
+                hi += share_hi * held[1]
+        lo, hi = min(1.0, lo), min(1.0, hi)
         old = value.get(nid, (0.0, 0.0))
         if hi >= epsilon and (abs(lo - old[0]) > epsilon or abs(hi - old[1]) > epsilon):
             value[nid] = (lo, hi)
