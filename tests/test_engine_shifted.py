@@ -138,9 +138,10 @@ def test_walk_stops_at_parties_settled_on_the_date_and_the_evidence_climbs_throu
     monkeypatch.setattr(shifted, "AFFECTED_LIMIT", 0)
     write_graph(graph, [RNode("ru", "entity", jurisdiction="RU"), *(RNode(i, "entity", jurisdiction="GB")
                                                                     for i in ("a", "b", "c", "d"))],
-                [REdge("ru", "a", "OWNS", "equity", 60.0, 60.0), REdge("a", "b", "OWNS", "equity", 60.0, 60.0),
-                 REdge("b", "c", "OWNS", "equity", 60.0, 60.0),
-                 REdge("d", "c", "OWNS", "equity", 40.0, 40.0, end=date(2025, 9, 30))])
+                [REdge("ru", "a", "OWNS", "equity", share_min=60.0, share_max=60.0),
+                 REdge("a", "b", "OWNS", "equity", share_min=60.0, share_max=60.0),
+                 REdge("b", "c", "OWNS", "equity", share_min=60.0, share_max=60.0),
+                 REdge("d", "c", "OWNS", "equity", share_min=40.0, share_max=40.0, end=date(2025, 9, 30))])
     pol = policy()
     compute_generation(graph, pol, GENERATION_DATE)
     generation = current_generation(graph, pol.id)
@@ -179,9 +180,10 @@ def test_a_date_farther_than_one_found_too_broad_is_too_broad_without_searching(
         graph, [RNode("ru", "entity", jurisdiction="RU"), RNode("y", "entity", jurisdiction="GB"),
                 RNode("u", "entity", jurisdiction="GB"), RNode("d", "entity", jurisdiction="GB"),
                 RNode("e", "entity", jurisdiction="GB")],
-        [REdge("ru", "y", "OWNS", "equity", 60.0, 60.0), REdge("y", "u", "OWNS", "equity", 60.0, 60.0),
-         REdge("d", "y", "OWNS", "equity", 10.0, 10.0, end=date(2025, 9, 30)),
-         REdge("d", "e", "OWNS", "equity", 10.0, 10.0, start=date(2024, 1, 1))], {})
+        [REdge("ru", "y", "OWNS", "equity", share_min=60.0, share_max=60.0),
+         REdge("y", "u", "OWNS", "equity", share_min=60.0, share_max=60.0),
+         REdge("d", "y", "OWNS", "equity", share_min=10.0, share_max=10.0, end=date(2025, 9, 30)),
+         REdge("d", "e", "OWNS", "equity", share_min=10.0, share_max=10.0, start=date(2024, 1, 1))], {})
     stamp = shifted.read_bundle(graph, generation, "u", GENERATION_DATE, with_stamp=True)[1]["stamp"]
 
     def affected(as_of: date) -> shifted.Affected | None:
@@ -210,14 +212,17 @@ def test_a_settled_id_with_a_newline_never_stops_a_walk_at_another_party(
     pol, generation = _published(
         graph, [RNode("ru", "entity", jurisdiction="RU"),
                 *(RNode(i, "entity", jurisdiction="GB") for i in ("m\ny", "t", "y", "u", "d"))],
-        [REdge("ru", "m\ny", "OWNS", "equity", 60.0, 60.0), REdge("m\ny", "t", "OWNS", "equity", 60.0, 60.0),
-         REdge("ru", "y", "OWNS", "equity", 60.0, 60.0), REdge("y", "u", "OWNS", "equity", 60.0, 60.0),
-         REdge("d", "y", "OWNS", "equity", 10.0, 10.0, end=date(2025, 9, 30))], {})
+        [REdge("ru", "m\ny", "OWNS", "equity", share_min=60.0, share_max=60.0),
+         REdge("m\ny", "t", "OWNS", "equity", share_min=60.0, share_max=60.0),
+         REdge("ru", "y", "OWNS", "equity", share_min=60.0, share_max=60.0),
+         REdge("y", "u", "OWNS", "equity", share_min=60.0, share_max=60.0),
+         REdge("d", "y", "OWNS", "equity", share_min=10.0, share_max=10.0, end=date(2025, 9, 30))], {})
     later = date(2026, 1, 1)
     t = shifted_verdict(graph, pol, generation, "t", later)
     assert t is not None and t["verdict"] == "restricted" and "basis" not in t["evidence"]
     u = shifted_verdict(graph, pol, generation, "u", later)
-    assert u is not None and u["verdict"] == "restricted", u["evidence"]["subgraph"]
+    assert u is not None
+    assert u["verdict"] == "restricted", u["evidence"]["subgraph"]
     assert _shown(u) == _shown(on_demand_verdict(graph, pol, resolve(graph, "u"), later))
 
 
@@ -241,7 +246,8 @@ def test_a_party_whose_id_spans_two_settled_ids_is_walked(graph: Graph, monkeypa
     t = shifted_verdict(graph, pol, generation, "t", later)
     assert t is not None and t["verdict"] == "restricted" and "basis" not in t["evidence"]
     u = shifted_verdict(graph, pol, generation, "u", later)
-    assert u is not None and u["verdict"] == "restricted", u["evidence"]["subgraph"]
+    assert u is not None
+    assert u["verdict"] == "restricted", u["evidence"]["subgraph"]
     assert u["evidence"]["subgraph"]["parties"] == 3 and u["evidence"]["subgraph"]["settled_boundary"] == 1
     assert _shown(u) == _shown(on_demand_verdict(graph, pol, resolve(graph, "u"), later))
 
@@ -251,8 +257,9 @@ def test_other_date_reuses_the_generation_below_nothing_that_changed(graph: Grap
     reuses the generation for B (nothing above it changes) and re-evaluates C."""
     write_graph(graph, [RNode("ru", "entity", jurisdiction="RU"), RNode("a", "entity", jurisdiction="GB"),
                         RNode("b", "entity", jurisdiction="GB"), RNode("c", "entity", jurisdiction="GB")],
-                [REdge("ru", "a", "OWNS", "equity", 60.0, 60.0), REdge("a", "b", "OWNS", "equity", 60.0, 60.0),
-                 REdge("ru", "c", "OWNS", "equity", 70.0, 70.0, end=date(2025, 9, 30))])
+                [REdge("ru", "a", "OWNS", "equity", share_min=60.0, share_max=60.0),
+                 REdge("a", "b", "OWNS", "equity", share_min=60.0, share_max=60.0),
+                 REdge("ru", "c", "OWNS", "equity", share_min=70.0, share_max=70.0, end=date(2025, 9, 30))])
     graph.driver.execute_query(  # as loaders stamp them (the stored bundle returns it as text)
         "MATCH (p:Party) SET p.first_seen = datetime() - duration('P1D')", database_=graph.database)
     pol = policy()
@@ -441,7 +448,8 @@ def test_what_if_added_stakes_through_the_generation(graph: Graph) -> None:
     RU seed r; a and b in GB, a owning 60% of b, r holding 30% of a's votes."""
     write_graph(graph, [RNode("r", "entity", jurisdiction="RU"), RNode("a", "entity", jurisdiction="GB"),
                         RNode("b", "entity", jurisdiction="GB"), RNode("c", "entity", jurisdiction="GB")],
-                [REdge("a", "b", "OWNS", "equity", 60.0, 60.0), REdge("r", "a", "OWNS", "votes", 30.0, 30.0)])
+                [REdge("a", "b", "OWNS", "equity", share_min=60.0, share_max=60.0),
+                 REdge("r", "a", "OWNS", "votes", share_min=30.0, share_max=30.0)])
     pol = policy()
     compute_generation(graph, pol, GENERATION_DATE)
     generation = current_generation(graph, pol.id)

@@ -35,7 +35,8 @@ def _status(graph: Graph, generation: str) -> str:
 def _small_graph(graph: Graph) -> None:
     write_graph(graph, [RNode("ru", "entity", jurisdiction="RU"), RNode("a", "entity", jurisdiction="GB"),
                         RNode("b", "entity", jurisdiction="GB")],
-                [REdge("ru", "a", "OWNS", "equity", 60.0, 60.0), REdge("a", "b", "OWNS", "equity", 30.0, 30.0)])
+                [REdge("ru", "a", "OWNS", "equity", share_min=60.0, share_max=60.0),
+                 REdge("a", "b", "OWNS", "equity", share_min=30.0, share_max=30.0)])
 
 
 def test_prune_keeps_the_newest_published_and_drops_the_rest(graph: Graph) -> None:
