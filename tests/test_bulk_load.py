@@ -21,7 +21,8 @@ import pytest
 from typer.testing import CliRunner
 
 from app.db import Graph, create_driver
-from app.neo4j_local import LocalNeo4j, LocalServerError
+from app.errors import LocalServerError
+from app.neo4j_local import LocalNeo4j
 from app.schema import reset_graph
 from app.settings import Settings, load_settings
 from loaders import bulk, synth
@@ -70,11 +71,11 @@ def _snapshot(graph: Graph) -> dict[str, Any]:
             props[name] = sorted(props.get(name) or [])
         props["names_text"] = sorted(props.get("names_text", "").split(" \n "))
         parties[keys_of[r["id"]]] = (sorted(r["labels"]), props)
-    interests = Counter()
+    interests: Counter[tuple[Any, ...]] = Counter()
     for r in rows(graph, "MATCH (a:Party)-[r:OWNS|CONTROLS]->(b:Party) RETURN a.id AS a, b.id AS b, type(r) AS t, "
                          "properties(r) AS props"):
-        props = tuple(sorted((k, str(v)) for k, v in r["props"].items() if k != "loaded_at"))
-        interests[(keys_of[r["a"]], keys_of[r["b"]], r["t"], props)] += 1
+        stake = tuple(sorted((k, str(v)) for k, v in r["props"].items() if k != "loaded_at"))
+        interests[(keys_of[r["a"]], keys_of[r["b"]], r["t"], stake)] += 1
     identifiers = {(r["key"], r["scheme"], r["value"]) for r in rows(
         graph, "MATCH (i:Identifier) RETURN i.key AS key, i.scheme AS scheme, i.value AS value")}
     return {"parties": parties, "interests": interests, "identifiers": identifiers}

@@ -21,7 +21,7 @@ from app.engine import evaluate, shifted
 from app.engine.compute import compute_generation
 from app.engine.service import verdict_for
 from app.engine.shifted import shifted_verdict, what_if_verdict
-from app.engine.verdicts import Change, current_generation, on_demand_verdict, resolve
+from app.engine.verdicts import Change, current_generation, on_demand_verdict, read_bundle, resolve
 from app.policy import Policy
 from app.schema import reset_graph
 from tests.engine_helpers import policy, write_graph
@@ -184,7 +184,7 @@ def test_a_date_farther_than_one_found_too_broad_is_too_broad_without_searching(
          REdge("y", "u", "OWNS", "equity", share_min=60.0, share_max=60.0),
          REdge("d", "y", "OWNS", "equity", share_min=10.0, share_max=10.0, end=date(2025, 9, 30)),
          REdge("d", "e", "OWNS", "equity", share_min=10.0, share_max=10.0, start=date(2024, 1, 1))], {})
-    stamp = shifted.read_bundle(graph, generation, "u", GENERATION_DATE, with_stamp=True)[1]["stamp"]
+    stamp = read_bundle(graph, generation, "u", GENERATION_DATE, with_stamp=True)[1]["stamp"]
 
     def affected(as_of: date) -> shifted.Affected | None:
         return shifted.affected_parties(graph, generation, as_of, stamp)
