@@ -202,6 +202,19 @@ def test_a_date_farther_than_one_found_too_broad_is_too_broad_without_searching(
     assert len(searches) == 3
 
 
+def _settle_t_then_ask_u(graph: Graph, pol: Policy, generation: dict[str, Any]) -> dict[str, Any]:
+    """Ask about t on 2026-01-01 (restricted, from a walk that settles its ancestry), then about u: u must be
+    restricted and shown as the whole walk shows it."""
+    later = date(2026, 1, 1)
+    t = shifted_verdict(graph, pol, generation, "t", later)
+    assert t is not None and t["verdict"] == "restricted" and "basis" not in t["evidence"]
+    u = shifted_verdict(graph, pol, generation, "u", later)
+    assert u is not None
+    assert u["verdict"] == "restricted", u["evidence"]["subgraph"]
+    assert _shown(u) == _shown(on_demand_verdict(graph, pol, resolve(graph, "u"), later))
+    return u
+
+
 def test_a_settled_id_with_a_newline_never_stops_a_walk_at_another_party(
         graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
     """The settled parties go to Neo4j as newline-delimited texts. A settled party whose id holds a
@@ -217,13 +230,7 @@ def test_a_settled_id_with_a_newline_never_stops_a_walk_at_another_party(
          REdge("ru", "y", "OWNS", "equity", share_min=60.0, share_max=60.0),
          REdge("y", "u", "OWNS", "equity", share_min=60.0, share_max=60.0),
          REdge("d", "y", "OWNS", "equity", share_min=10.0, share_max=10.0, end=date(2025, 9, 30))], {})
-    later = date(2026, 1, 1)
-    t = shifted_verdict(graph, pol, generation, "t", later)
-    assert t is not None and t["verdict"] == "restricted" and "basis" not in t["evidence"]
-    u = shifted_verdict(graph, pol, generation, "u", later)
-    assert u is not None
-    assert u["verdict"] == "restricted", u["evidence"]["subgraph"]
-    assert _shown(u) == _shown(on_demand_verdict(graph, pol, resolve(graph, "u"), later))
+    _settle_t_then_ask_u(graph, pol, generation)
 
 
 def test_a_party_whose_id_spans_two_settled_ids_is_walked(graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -242,14 +249,8 @@ def test_a_party_whose_id_spans_two_settled_ids_is_walked(graph: Graph, monkeypa
          *(REdge(i, "t", "OWNS", "equity", share_min=30.0, share_max=30.0) for i in ("xab", "ab")),
          *(REdge(i, "u", "OWNS", "equity", share_min=30.0, share_max=30.0) for i in spans),
          REdge("d", "t", "OWNS", "equity", share_min=10.0, share_max=10.0, end=date(2025, 9, 30))], {})
-    later = date(2026, 1, 1)
-    t = shifted_verdict(graph, pol, generation, "t", later)
-    assert t is not None and t["verdict"] == "restricted" and "basis" not in t["evidence"]
-    u = shifted_verdict(graph, pol, generation, "u", later)
-    assert u is not None
-    assert u["verdict"] == "restricted", u["evidence"]["subgraph"]
+    u = _settle_t_then_ask_u(graph, pol, generation)
     assert u["evidence"]["subgraph"]["parties"] == 3 and u["evidence"]["subgraph"]["settled_boundary"] == 1
-    assert _shown(u) == _shown(on_demand_verdict(graph, pol, resolve(graph, "u"), later))
 
 
 def test_other_date_reuses_the_generation_below_nothing_that_changed(graph: Graph) -> None:
