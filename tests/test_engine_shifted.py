@@ -21,7 +21,15 @@ from app.engine import evaluate, shifted
 from app.engine.compute import compute_generation
 from app.engine.service import verdict_for
 from app.engine.shifted import shifted_verdict, what_if_verdict
-from app.engine.verdicts import Change, current_generation, on_demand_verdict, read_bundle, resolve
+from app.engine.verdicts import (
+    Change,
+    UnknownEntity,
+    current_generation,
+    on_demand_verdict,
+    read_bundle,
+    resolve,
+)
+from app.lru import LRU
 from app.policy import Policy
 from app.schema import reset_graph
 from tests.engine_helpers import policy, write_graph
@@ -251,6 +259,62 @@ def test_a_party_whose_id_spans_two_settled_ids_is_walked(graph: Graph, monkeypa
          REdge("d", "t", "OWNS", "equity", share_min=10.0, share_max=10.0, end=date(2025, 9, 30))], {})
     u = _settle_t_then_ask_u(graph, pol, generation)
     assert u["evidence"]["subgraph"]["parties"] == 3 and u["evidence"]["subgraph"]["settled_boundary"] == 1
+
+
+def test_far_date_verdicts_read_the_party_the_stamp_and_the_walk_in_one_round_trip(
+        graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once a date is known to be too broad with the data stamp last read, a verdict on it reads the party
+    (by any reference), the stamp, the walk and the details of the interests held in the party at once: one
+    round trip, and a second only when the evidence climbs a chain. It equals the verdict the bundle first
+    (the path before) gives. After an interest loaded later, the walk read with the old stamp is dropped
+    and the verdict follows the new data. RU seed -> a -> b, 60% each; RU seed -> e, 30%; c, whose stake held
+    by d ends in September 2025 (so that 2026 cannot reuse the generation)."""
+    monkeypatch.setattr(shifted, "AFFECTED_LIMIT", 0)
+    pol, generation = _published(
+        graph, [RNode("ru", "entity", jurisdiction="RU"), RNode("e", "entity", jurisdiction="GB", keys=("GB-X:e",)),
+                *(RNode(i, "entity", jurisdiction="GB") for i in ("a", "b", "c", "d"))],
+        [REdge("ru", "a", "OWNS", "equity", share_min=60.0, share_max=60.0),
+         REdge("a", "b", "OWNS", "equity", share_min=60.0, share_max=60.0),
+         REdge("ru", "e", "OWNS", "equity", share_min=30.0, share_max=30.0),
+         REdge("d", "c", "OWNS", "equity", share_min=10.0, share_max=10.0, end=date(2025, 9, 30))], {})
+    later = date(2026, 1, 1)
+    statements: list[str] = []
+    read = graph.read
+
+    def counted(statement: str, /, **params: Any) -> list[dict[str, Any]]:
+        statements.append(statement)
+        return read(statement, **params)
+
+    monkeypatch.setattr(graph, "read", counted)
+
+    def asked(ref: str) -> tuple[dict[str, Any], list[str]]:
+        statements.clear()
+        result = shifted_verdict(graph, pol, generation, ref, later)
+        assert result is not None
+        return result, list(statements)
+
+    a, first = asked("a")  # the bundle, then the date found too broad, then the walk
+    assert a["verdict"] == "restricted" and first[0] == "engine/stored_bundle"
+    e, reads = asked("GB-X:e")
+    assert reads == ["engine/ancestry_on"] and e["verdict"] == "clear" and e["entity"]["id"] == "e"
+    b, reads = asked("b")  # its chain climbs through a, settled: a's interest's details are read then
+    assert reads == ["engine/ancestry_on", "engine/interest_details"] and b["verdict"] == "restricted"
+    for ref, fast in (("GB-X:e", e), ("b", b)):
+        monkeypatch.setattr(shifted, "_LAST_STAMP", LRU(shifted.AFFECTED_CACHE_SIZE))  # the path before
+        before, reads = asked(ref)
+        assert reads[0] == "engine/stored_bundle"
+        assert {k: v for k, v in fast.items() if k != "evidence"} == {
+            k: v for k, v in before.items() if k != "evidence"}
+        assert _shown(fast) == _shown(before)
+        assert fast["evidence"]["holders"] == before["evidence"]["holders"]
+        assert fast["evidence"]["chain"] == before["evidence"]["chain"]
+    _add_late_interest(graph, "ru", "c", 60.0)
+    c, reads = asked("c")
+    assert reads[:2] == ["engine/ancestry_on", "engine/stored_bundle"], reads  # the stale walk, then afresh
+    assert c["verdict"] == "restricted"
+    assert _shown(c) == _shown(on_demand_verdict(graph, pol, resolve(graph, "c"), later))
+    with pytest.raises(UnknownEntity):
+        shifted_verdict(graph, pol, generation, "XX-NOPE:1", later)
 
 
 def test_other_date_reuses_the_generation_below_nothing_that_changed(graph: Graph) -> None:

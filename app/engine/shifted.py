@@ -44,6 +44,7 @@ from app.engine.verdicts import (
     party_node,
     read_bundle,
     started_text,
+    walk_ref,
     what_if_through_settled,
 )
 from app.lru import LRU
@@ -70,6 +71,8 @@ _AFFECTED: LRU[tuple[str, date, tuple[str, ...]], Affected | None] = LRU(AFFECTE
 # by generation, data stamp and side of the generation's date (earlier: True): the date nearest to the
 # generation's whose affected set was too broad; every date farther on that side is too broad as well
 _TOO_BROAD_FROM: LRU[tuple[str, tuple[str, ...], bool], date] = LRU(AFFECTED_CACHE_SIZE)
+# by generation: the data stamp the last other-date verdict read (a guess at the next one's, checked by it)
+_LAST_STAMP: LRU[str, tuple[str, ...]] = LRU(AFFECTED_CACHE_SIZE)
 
 
 def affected_parties(graph: Graph, generation: dict[str, Any], as_of: date,
@@ -92,8 +95,7 @@ def affected_parties(graph: Graph, generation: dict[str, Any], as_of: date,
     generation_date = native(generation["as_of"])
     side = (key[0], stamp, as_of < generation_date)
     distance = abs((as_of - generation_date).days)
-    _, nearest = _TOO_BROAD_FROM.lookup(side)
-    if distance and nearest is not None and distance >= abs((nearest - generation_date).days):
+    if _farther_than_too_broad(generation, as_of, stamp):
         _AFFECTED.put(key, None)
         return None
     earlier, later = sorted((generation_date, as_of))
@@ -108,6 +110,20 @@ def affected_parties(graph: Graph, generation: dict[str, Any], as_of: date,
         if nearest is None or distance < abs((nearest - generation_date).days):
             _TOO_BROAD_FROM.put(side, as_of)
     return result
+
+
+def _farther_than_too_broad(generation: dict[str, Any], as_of: date, stamp: tuple[str, ...]) -> bool:
+    """Whether a date already found too broad lies between the generation's date and `as_of` (or is it)."""
+    generation_date = native(generation["as_of"])
+    distance = abs((as_of - generation_date).days)
+    _, nearest = _TOO_BROAD_FROM.lookup((str(generation["id"]), stamp, as_of < generation_date))
+    return bool(distance) and nearest is not None and distance >= abs((nearest - generation_date).days)
+
+
+def known_too_broad(generation: dict[str, Any], as_of: date, stamp: tuple[str, ...]) -> bool:
+    """Whether `affected_parties` would say too broad without reading anything."""
+    found, cached = _AFFECTED.lookup((str(generation["id"]), as_of, stamp))
+    return cached is None if found else _farther_than_too_broad(generation, as_of, stamp)
 
 
 def parties_below(graph: Graph, start: frozenset[str], limit: int,
@@ -134,7 +150,18 @@ def shifted_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], re
     generation_date = native(generation["as_of"])
     if policy.active_overrides(generation_date) != policy.active_overrides(as_of):
         return None
+    generation_id = str(generation["id"])
+    _, stamp = _LAST_STAMP.lookup(generation_id)
+    if stamp is not None and known_too_broad(generation, as_of, stamp):
+        # Too broad with the data as last read: walk now, reading the party and the stamp with the walk, in
+        # one round trip where the bundle, the walk and the evidence's details took three (README,
+        # "Benchmarks"). The walk stands only if the data did not change since.
+        settled = settled_on(generation_id, policy, as_of, stamp)
+        walked = walk_ref(graph, ref, as_of, settled.stops)
+        if walked is not None and walked.stamp == stamp:
+            return on_demand_verdict(graph, policy, walked.party, as_of, settled=settled, walked=walked)
     party, bundle = read_bundle(graph, generation, ref, as_of, with_stamp=True)
+    _LAST_STAMP.put(generation_id, bundle["stamp"])
     affected = affected_parties(graph, generation, as_of, bundle["stamp"])
     if affected is None:  # walk, stopping at parties settled by earlier verdicts on this date
         return on_demand_verdict(graph, policy, party, as_of,

@@ -290,9 +290,14 @@ def read_bundle(graph: Graph, generation: dict[str, Any], ref: str, as_of: Any,
     bundle = rows[0]
     if with_stamp:
         bundle["stamp"] = tuple(bundle["stamps"][0])
-    party = {k: v for k, v in bundle["party"].items() if v is not None}
-    party["identifiers"] = sorted(bundle["identifiers"])
-    return party, bundle
+    return _party(bundle), bundle
+
+
+def _party(row: dict[str, Any]) -> dict[str, Any]:
+    """The party as a verdict shows it, from a statement's `party` and `identifiers`."""
+    party = {k: v for k, v in row["party"].items() if v is not None}
+    party["identifiers"] = sorted(row["identifiers"])
+    return party
 
 
 def bundle_holder_rows(graph: Graph, generation: dict[str, Any], as_of: Any, party_id: str,
@@ -392,15 +397,21 @@ def from_generation_verdict(graph: Graph, policy: Policy, generation: dict[str, 
                    as_of=_iso(generation["as_of"]))
 
 
-def load_ancestry(graph: Graph, party_id: str, as_of: date,
-                  stops: StopIds | None = None) -> tuple[dict[str, Node], list[Edge], bool]:
+Ancestry = tuple[dict[str, Node], list[Edge], bool]  # the parties walked, the interests held in them, truncated
+
+
+def load_ancestry(graph: Graph, party_id: str, as_of: date, stops: StopIds | None = None) -> Ancestry:
     """The party's ancestor subgraph with the interests valid on `as_of`, as the fixed point reads them;
     each interest's `props` holds its element id (`eid`) for the evidence's details (`InterestDetails`).
     The walk stops at the parties named in `stops` (`SettledParties.stops`); the interests they hold in
     walked parties are read. The party itself may be among them: then only it is read, as all its holders
     are settled too."""
-    [row] = graph.read("engine/ancestry_on", id=party_id, limit=SUBGRAPH_LIMIT, as_of=as_of,
+    [row] = graph.read("engine/ancestry_on", id=party_id, ref=None, limit=SUBGRAPH_LIMIT, as_of=as_of,
                        known=stops if stops is not None else StopIds(), stop_key_length=STOP_KEY_LENGTH)
+    return _ancestry(row)
+
+
+def _ancestry(row: dict[str, Any]) -> Ancestry:
     nodes: dict[str, Node] = {}
     edges: list[Edge] = []
     for pid, kind, entity_type, jurisdiction, headquarters, state_of, nationalities, interests in row["parties"]:
@@ -409,6 +420,28 @@ def load_ancestry(graph: Graph, party_id: str, as_of: date,
             edges.append(Edge(holder, pid, relation, measure, interest_kind, low, high, bool(low_x), bool(high_x),
                               direct or "unknown", props={"eid": eid}))
     return nodes, edges, bool(row["truncated"])
+
+
+@dataclass
+class RefWalk:
+    """A walk from a reference, with what a far-date verdict would otherwise read in two more round trips
+    (`walk_ref`)."""
+    party: dict[str, Any]  # as `read_bundle` gives it
+    stamp: tuple[str, ...]  # the data stamp, read with the walk
+    details: list[dict[str, Any]]  # the evidence's details of the interests held in the party (`InterestDetails`)
+    ancestry: Ancestry
+
+
+def walk_ref(graph: Graph, ref: str, as_of: date, stops: StopIds) -> RefWalk | None:
+    """The ancestry of the party `ref` names on `as_of`, up to `stops` (`SettledParties.stops`, read before),
+    in one round trip with the party, the data stamp and the details of the interests held in the party;
+    None when no party has that reference."""
+    rows = graph.read("engine/ancestry_on", id=None, ref=ref, limit=SUBGRAPH_LIMIT, as_of=as_of, known=stops,
+                      stop_key_length=STOP_KEY_LENGTH)
+    if not rows:
+        return None
+    row = rows[0]
+    return RefWalk(_party(row), tuple(row["stamps"][0]), row["details"], _ancestry(row))
 
 
 def party_names(graph: Graph, ids: list[str]) -> dict[str, Any]:
@@ -425,6 +458,10 @@ class InterestDetails:
         self._graph = graph
         self._interests: dict[str, dict[str, Any]] = {}
         self._names: dict[str, Any] = {}
+
+    def add(self, interests: Iterable[dict[str, Any]]) -> None:
+        """Details already read (`RefWalk.details`), in the shape of `interest_details`' `interests`."""
+        self._interests.update((item["eid"], item) for item in interests)
 
     def rows(self, edges: list[Edge]) -> list[tuple[Edge, Any, dict[str, Any]]]:
         """Each edge with its holder's name and its properties (a hypothetical one's are its own)."""
@@ -497,11 +534,14 @@ def _evaluate_walk(graph: Graph, policy: Policy, target: str, nodes: dict[str, N
     return _Walked(walked, kinds, boundary, edges, pins, analysis, truncated, complete)
 
 
-def settle_ancestry(graph: Graph, policy: Policy, party_id: str, as_of: date, settled: SettledParties) -> _Walked:
-    """Walk the party's ancestors on `as_of` up to the settled parties, and settle what the walk evaluated
-    (when it is complete)."""
-    stops = settled.stops  # before the parties: each party it names is in them
-    nodes, edges, truncated = load_ancestry(graph, party_id, as_of, stops)
+def settle_ancestry(graph: Graph, policy: Policy, party_id: str, as_of: date, settled: SettledParties,
+                    walked: Ancestry | None = None) -> _Walked:
+    """Walk the party's ancestors on `as_of` up to the settled parties (or take `walked`, a walk up to
+    `settled.stops` as they were before it), and settle what the walk evaluated (when it is complete)."""
+    if walked is None:
+        stops = settled.stops  # before the parties: each party it names is in them
+        walked = load_ancestry(graph, party_id, as_of, stops)
+    nodes, edges, truncated = walked
     walk = _evaluate_walk(graph, policy, party_id, nodes, edges, as_of, settled.parties, truncated)
     if walk.complete:
         settled.add(walk.analysis, {pid: membership(pid, walk.analysis, walk.pins) for pid in walk.walked},
@@ -510,7 +550,7 @@ def settle_ancestry(graph: Graph, policy: Policy, party_id: str, as_of: date, se
 
 
 def _walk_evidence(graph: Graph, policy: Policy, party: dict[str, Any], verdict: dict[str, Any], walk: _Walked,
-                   known: dict[str, Settled]) -> dict[str, Any]:
+                   known: dict[str, Settled], details_read: Iterable[dict[str, Any]] = ()) -> dict[str, Any]:
     """The evidence of a walk's verdict: evaluated parties' interests with their memberships, settled
     parties' from what their own walks kept; names, statement ids and sources read for the rows shown.
 
@@ -546,6 +586,7 @@ def _walk_evidence(graph: Graph, policy: Policy, party: dict[str, Any], verdict:
 
     build_evidence(policy, party, verdict, outline_rows)
     details = InterestDetails(graph)
+    details.add(details_read)
     details.rows(needed)
 
     def holder_rows(ids: list[str]) -> list[dict[str, Any]]:
@@ -555,15 +596,17 @@ def _walk_evidence(graph: Graph, policy: Policy, party: dict[str, Any], verdict:
 
 
 def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of: date,
-                      changes: list[Change] | None = None, settled: SettledParties | None = None) -> dict[str, Any]:
+                      changes: list[Change] | None = None, settled: SettledParties | None = None,
+                      walked: RefWalk | None = None) -> dict[str, Any]:
     """A verdict from the party's ancestor subgraph, optionally with hypothetical changes; writes nothing.
     With `settled` (parties earlier verdicts on `as_of` evaluated, app/engine/settled.py), the walk stops at
-    them and takes their values; then what it evaluated is settled in turn."""
+    them and takes their values; then what it evaluated is settled in turn. `walked`: that walk, already
+    read (`walk_ref`, up to `settled.stops`)."""
     settling = settled if not changes else None  # a what-if's values hold only with its changes
     known: dict[str, Settled] = {}
     if settling is not None:
         known = settling.parties
-        walk = settle_ancestry(graph, policy, party["id"], as_of, settling)
+        walk = settle_ancestry(graph, policy, party["id"], as_of, settling, walked.ancestry if walked else None)
     else:
         nodes, edges, truncated = load_ancestry(graph, party["id"], as_of)
         for change in changes or []:
@@ -575,7 +618,7 @@ def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of
         walk = _evaluate_walk(graph, policy, party["id"], nodes, _changed(edges, changes or []), as_of, known,
                               truncated)
     verdict = _stored_shape(party["id"], walk.analysis.outcome)
-    evidence = _walk_evidence(graph, policy, party, verdict, walk, known)
+    evidence = _walk_evidence(graph, policy, party, verdict, walk, known, walked.details if walked else ())
     evidence["subgraph"] = {"parties": len(walk.walked), "interests": len(walk.edges), "truncated": walk.truncated}
     if settling is not None:
         evidence["subgraph"]["settled_boundary"] = len(walk.boundary)
