@@ -10,6 +10,7 @@ the on-demand evaluation of the whole ancestor subgraph (with the same changes).
 from __future__ import annotations
 
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -505,6 +506,37 @@ def test_a_what_if_restarted_from_settled_verdicts_follows_the_verdicts_it_moves
         full = on_demand_verdict(graph, pol, resolve(graph, ref), GENERATION_DATE, changes)
         assert through["verdict"] == full["verdict"] == expected, ref
         _assert_equals_walk(through, full, ref)
+
+
+def test_what_ifs_skip_the_search_below_their_changes_when_the_settled_parties_pass_its_limit(
+        graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A chain g -> a -> b -> c -> t1 and c -> t2 (60% each, all GB; an RU seed r) with a limit of 3 parties
+    below the changes: the first what-if where r buys 60% of a searches the graph below a, finds too many,
+    and settles t1's ancestry; the second, about t2, knows from the settled parties a, b, c and t1 that the
+    search would find too many, and does not run it. Both equal the walk with the same change."""
+    monkeypatch.setattr(shifted, "WHAT_IF_LIMIT", 3)
+    searches: list[frozenset[str]] = []
+    search = shifted.parties_below
+
+    def counted(graph: Graph, start: frozenset[str], limit: int,
+                known: frozenset[str] = frozenset()) -> frozenset[str] | None:
+        searches.append(start)
+        return search(graph, start, limit, known)
+
+    monkeypatch.setattr(shifted, "parties_below", counted)
+    ids = ["g", "a", "b", "c", "t1"]
+    pol, generation = _published(
+        graph, [RNode("r", "entity", jurisdiction="RU"),
+                *(RNode(i, "entity", jurisdiction="GB") for i in [*ids, "t2"])],
+        [*(REdge(holder, subject, "OWNS", "equity", share_min=60.0, share_max=60.0)
+           for holder, subject in [*pairwise(ids), ("c", "t2")])], {})
+    buys = [Change("add", "r", "a", share_min=60.0, share_max=60.0)]
+    for target, searched in (("t1", 1), ("t2", 1)):
+        through = what_if_verdict(graph, pol, generation, target, buys)
+        assert through is not None and through["verdict"] == "restricted"
+        assert searches.count(frozenset({"a"})) == searched, (target, searches)  # (the other: the data's changes)
+        _assert_equals_walk(through, on_demand_verdict(graph, pol, resolve(graph, target), GENERATION_DATE, buys),
+                            target)
 
 
 def test_what_if_added_stakes_through_the_generation(graph: Graph) -> None:

@@ -78,3 +78,23 @@ def test_walks_settled_at_once_from_two_threads_keep_every_stop(monkeypatch: pyt
         thread.join()
     assert set(settled.parties) == {"ru", "a", "b"}
     assert all(settled.stops.names(pid) for pid in ("ru", "a", "b"))
+
+
+def test_the_settled_parties_below_changes_tell_when_a_search_would_find_too_many() -> None:
+    """A what-if asks the graph for every party below its changes, up to a limit, unless the settled parties
+    below them already pass it: they are a part of what the search finds. ru -> a -> b -> c, a -> d (60%
+    each), all settled: from a, the settled parties below are a, b, c and d; `known` (closed downwards)
+    counts once whatever lies below it; a party not settled counts itself only."""
+    chain = ["ru", "a", "b", "c"]
+    nodes = {pid: Node(pid, "entity", jurisdiction="RU" if pid == "ru" else "GB") for pid in [*chain, "d"]}
+    edges = [Edge(holder, subject, "OWNS", "equity", share_min=60.0, share_max=60.0, direct="direct")
+             for holder, subject in [("ru", "a"), ("a", "b"), ("b", "c"), ("a", "d")]]
+    analysis = analyse("c", nodes, edges, policy(), DAY)
+    settled = SettledParties()
+    settled.add(analysis, {pid: membership(pid, analysis, {}) for pid in nodes}, edges,
+                {pid: n.kind for pid, n in nodes.items()})
+    assert settled.reach_past({"a"}, frozenset(), 3) and not settled.reach_past({"a"}, frozenset(), 4)
+    assert not settled.reach_past({"b"}, frozenset(), 2) and settled.reach_past({"b"}, frozenset(), 1)
+    known = frozenset({"c", "x", "y"})  # c and two parties the memo does not hold: b, then three known
+    assert settled.reach_past({"b"}, known, 3) and not settled.reach_past({"b"}, known, 4)
+    assert not settled.reach_past({"unsettled"}, frozenset(), 1) and settled.reach_past({"unsettled"}, frozenset(), 0)

@@ -158,6 +158,26 @@ class SettledParties:
                 self.stops = self.stops.with_ids(fresh)
 
 
+    def reach_past(self, start: Iterable[str], known: frozenset[str], limit: int) -> bool:
+        """Whether `start`, `known` (closed downwards: everything below a party in it is in it) and the
+        settled parties below `start` through the interests kept here are more than `limit` parties. Those
+        are a part of what `parties_below` finds from the same arguments (it follows interests of any date
+        and every party), so True means that it would find too many as well."""
+        count = len(known)
+        seen: set[str] = set()
+        stack = list(start)
+        while stack:
+            pid = stack.pop()
+            if pid in seen or pid in known:
+                continue
+            seen.add(pid)
+            count += 1
+            if count > limit:
+                return True
+            stack.extend(self.held_in.get(pid, ()))
+        return False
+
+
 _SETTLED: LRU[tuple[str, str, date, tuple[str, ...]], SettledParties] = LRU(SETTLED_DATES)
 
 

@@ -201,10 +201,14 @@ def what_if_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], re
     if data is None:
         return None
     subjects = frozenset(change.subject for change in changes)
-    below = parties_below(graph, subjects, len(data.parties) + WHAT_IF_LIMIT, known=data.parties)
+    limit = len(data.parties) + WHAT_IF_LIMIT
+    settled = settled_on(str(generation["id"]), policy, as_of, bundle["stamp"])
+    # the parties settled below the changes can tell without the search that it would find too many (a round
+    # trip of 3-11 ms for the slowest what-ifs; README, "Benchmarks")
+    below = None if settled.reach_past(subjects, data.parties, limit) else parties_below(
+        graph, subjects, limit, known=data.parties)
     if below is None:  # too many below the changes: from the parties settled on the generation's date
-        return what_if_through_settled(graph, policy, party, as_of, changes,
-                                       settled_on(str(generation["id"]), policy, as_of, bundle["stamp"]))
+        return what_if_through_settled(graph, policy, party, as_of, changes, settled)
     affected = Affected(below, data.changed, data.stamp)
     target = party["id"]
     basis = {"generation": generation["id"], "generation_as_of": _iso(generation["as_of"]),
