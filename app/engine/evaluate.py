@@ -73,6 +73,8 @@ class Outcome:
 
 
 def seed_reason(node: Node, policy: Policy) -> str | None:
+    if not (node.jurisdiction or node.headquarters or node.state_of or node.nationalities or node.keys):
+        return None  # every reason below needs one of these: parties known by id only (a boundary) have none
     jurisdictions = set(policy.restricted_jurisdictions)
     reasons = []
     if node.kind == "entity" and policy.home in ("incorporation", "either") and node.jurisdiction in jurisdictions:
