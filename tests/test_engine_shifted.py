@@ -447,6 +447,17 @@ def _spy_on_restarts(monkeypatch: pytest.MonkeyPatch, restarted: list[bool]) -> 
     monkeypatch.setattr(evaluate, "fixed_point", spy)
 
 
+def _spy_on_lookthrough_restarts(monkeypatch: pytest.MonkeyPatch, restarted: list[bool]) -> None:
+    """Record, for each look-through, whether it restarted from earlier shares (`assumed` given)."""
+    whole = evaluate.lookthrough
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        restarted.append(kwargs.get("assumed") is not None)
+        return whole(*args, **kwargs)
+
+    monkeypatch.setattr(evaluate, "lookthrough", spy)
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
           derandomize=True)
 @given(case=graphs(), drawn=changes_drawn, order=st.randoms(use_true_random=False))
@@ -454,10 +465,11 @@ def test_what_ifs_adding_interests_through_settled_parties_restart_from_them_and
         graph: Graph, case: tuple[list[RNode], list[REdge], dict[str, Any]],
         drawn: list[tuple[str, int, int, str, str, str, float | None, float | None]], order: Any,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    """What-ifs that only add interests, through settled parties: when the policy does not count undisclosed
-    ownership and no added interest stands in for an existing one, the region's fixed point starts from the
-    settled verdicts (`evaluate.fixed_point` with `dirty`); every verdict and its evidence must still equal
-    the walk with the same changes."""
+    """What-ifs that only add interests, through settled parties: when no added interest stands in for an
+    existing one, the region's look-through starts from the settled shares (`evaluate.lookthrough` with
+    `assumed`), and when the policy does not count undisclosed ownership either, its fixed point from the
+    settled verdicts (`evaluate.fixed_point` with `dirty`); every verdict, look-through share and evidence
+    must still equal the walk with the same changes."""
     monkeypatch.setattr(shifted, "WHAT_IF_LIMIT", 0)
     nodes, edges, pol_fields = case
     pol, generation = _published(graph, nodes, edges, pol_fields)
@@ -465,18 +477,23 @@ def test_what_ifs_adding_interests_through_settled_parties_restart_from_them_and
     if not changes:
         return
     restarted: list[bool] = []
+    shares_restarted: list[bool] = []
     _spy_on_restarts(monkeypatch, restarted)
+    _spy_on_lookthrough_restarts(monkeypatch, shares_restarted)
     replaces = any(c.replaces(e.holder, e.subject, e.relation, e.measure, e.kind) for c in changes for e in edges)
     asked = [node.id for node in nodes]
     order.shuffle(asked)
     for ref in asked:
         restarted.clear()
+        shares_restarted.clear()
         through = what_if_verdict(graph, pol, generation, ref, changes)
         if through is None or not through["evidence"].get("subgraph"):
             continue
         event("restarted from the settled verdicts" if restarted[-1] else "computed from nothing")
         if not pol.undisclosed_counts and not replaces:
             assert restarted[-1], (ref, changes)
+        if not replaces:  # the look-through does not depend on undisclosed ownership
+            assert shares_restarted[-1], (ref, changes)
         full = on_demand_verdict(graph, pol, resolve(graph, ref), GENERATION_DATE, changes)
         context = (ref, changes, through["evidence"]["subgraph"])
         _assert_equals_walk(through, full, context)

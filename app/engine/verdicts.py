@@ -516,7 +516,9 @@ class _Walked:
 
 def _evaluate_walk(graph: Graph, policy: Policy, target: str, nodes: dict[str, Node], edges: list[Edge],
                    as_of: date, known: dict[str, Settled], truncated: bool,
-                   assumed: dict[str, str] | None = None, dirty: Iterable[str] | None = None) -> _Walked:
+                   assumed: dict[str, str] | None = None, dirty: Iterable[str] | None = None,
+                   assumed_shares: dict[str, tuple[float, float]] | None = None,
+                   shares_dirty: Iterable[str] | None = None) -> _Walked:
     if policy.seed_entities:
         keyed = _seed_keys(graph, policy, list(nodes))
         nodes = {nid: Node(n.id, n.kind, n.entity_type, n.jurisdiction, n.headquarters, n.state_of, n.nationalities,
@@ -530,7 +532,8 @@ def _evaluate_walk(graph: Graph, policy: Policy, target: str, nodes: dict[str, N
         nodes[holder] = Node(holder)
         pins[holder] = (settled_status(known[holder])[0], "evaluated earlier on this date")
         fixed[holder] = settled_lookthrough(known[holder])
-    analysis = analyse(target, nodes, edges, policy, as_of, pins, fixed=fixed, assumed=assumed, dirty=dirty)
+    analysis = analyse(target, nodes, edges, policy, as_of, pins, fixed=fixed, assumed=assumed, dirty=dirty,
+                       assumed_shares=assumed_shares, shares_dirty=shares_dirty)
     complete = not truncated and all(e.holder in nodes for e in edges)
     return _Walked(walked, kinds, boundary, edges, pins, analysis, truncated, complete)
 
@@ -688,19 +691,22 @@ def what_if_through_settled(graph: Graph, policy: Policy, party: dict[str, Any],
     nodes = {pid: Node(pid, settled_kind(known[pid])) for pid in region}
     nodes[target] = party_node(party)
     edges = [e for pid in region for e in interests(pid)]
-    # Changes that only add interests leave every settled verdict at or below the new least fixed point
-    # (`fixed_point`): the region starts from them, and only the changes' subjects and whoever a membership
-    # change reaches are computed again (about 1,500 parties fewer for a seed buying far up; README,
-    # "Benchmarks"). A removal, a replaced interest or counted undisclosed ownership can lower a verdict,
-    # so then the region is computed from nothing.
-    only_added = not policy.undisclosed_counts and all(
+    # Changes that only add interests leave every settled verdict and look-through share at or below the
+    # new least fixed points (`fixed_point`, `lookthrough`): the region starts from them, and only the
+    # changes' subjects and whoever a change reaches are computed again (about 1,500 parties fewer for a seed
+    # buying far up; README, "Benchmarks"). A removal or a replaced interest can lower them, and counted
+    # undisclosed ownership a verdict, so then the region is computed from nothing.
+    only_added = all(
         change.action == "add" and not any(change.replaces(e.holder, e.subject, e.relation, e.measure, e.kind)
                                            for e in settled_interests(change.subject, known[change.subject]))
         for change in changes if change.subject in region)
-    assumed = {pid: statuses[pid][0] for pid in region} if only_added else None
     dirty = [subject for subject in by_subject if subject in region] if only_added else None
-    walk = _evaluate_walk(graph, policy, target, nodes, edges, as_of, known, truncated=False, assumed=assumed,
-                          dirty=dirty)
+    from_verdicts = only_added and not policy.undisclosed_counts
+    walk = _evaluate_walk(graph, policy, target, nodes, edges, as_of, known, truncated=False,
+                          assumed={pid: statuses[pid][0] for pid in region} if from_verdicts else None,
+                          dirty=dirty if from_verdicts else None,
+                          assumed_shares={pid: settled_lookthrough(known[pid]) for pid in region} if only_added
+                          else None, shares_dirty=dirty)
     verdict = _stored_shape(target, walk.analysis.outcome)
     evidence = _walk_evidence(graph, policy, party, verdict, walk, known)
     evidence["subgraph"] = {"parties": len(walk.walked), "interests": len(edges), "truncated": False,
