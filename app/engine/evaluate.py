@@ -149,7 +149,9 @@ def _remainder(node: Node, sums: _Sums) -> int:
 
 def fixed_point(nodes: dict[str, Node], edges: Iterable[Edge], policy: Policy, as_of: date,
                 pins: dict[str, str] | None = None, assumed: dict[str, str] | None = None,
-                dirty: Iterable[str] | None = None) -> tuple[set[str], set[str], dict[str, _Sums], dict[str, str]]:
+                dirty: Iterable[str] | None = None, interests_of: Callable[[str], list[Edge]] | None = None,
+                subjects_of: Callable[[str], Iterable[str]] | None = None,
+                ) -> tuple[set[str], set[str], dict[str, _Sums], dict[str, str]]:
     """Definitely (lower) and possibly (upper) restricted parties, with the sums of the parties computed and
     seed reasons.
 
@@ -161,13 +163,26 @@ def fixed_point(nodes: dict[str, Node], edges: Iterable[Edge], policy: Policy, a
     added to and the policy does not count undisclosed ownership: then every membership is monotone in the
     holders' memberships and in the interests, so the verdicts before are at or below the new least fixed
     point, and the search climbs from them to it.
+
+    Restarted, it reads the interests held in each party it computes from `interests_of` and the parties
+    each holds interests in (a superset will do) from `subjects_of`, when given, instead of indexing all of
+    `edges` (which it then does not read): see `lookthrough`.
     """
     pins = pins or {}
-    incoming: dict[str, list[Edge]] = defaultdict(list)
-    outgoing: dict[str, set[str]] = defaultdict(set)
-    for edge in edges:
-        incoming[edge.subject].append(edge)
-        outgoing[edge.holder].add(edge.subject)
+    if dirty is not None and interests_of is not None and subjects_of is not None:
+        held_in, holds = interests_of, subjects_of
+    else:
+        incoming: dict[str, list[Edge]] = defaultdict(list)
+        outgoing: dict[str, set[str]] = defaultdict(set)
+        for edge in edges:
+            incoming[edge.subject].append(edge)
+            outgoing[edge.holder].add(edge.subject)
+
+        def held_in(nid: str) -> list[Edge]:
+            return incoming.get(nid, [])
+
+        def holds(nid: str) -> Iterable[str]:
+            return outgoing.get(nid, ())
     seeds = {nid: reason for nid, node in nodes.items() if (reason := seed_reason(node, policy))}
     lower = {n for n in seeds if n not in pins} | {n for n, v in pins.items() if v == "restricted"}
     upper = {n for n in seeds if n not in pins} | {n for n, v in pins.items() if v != "clear"}
@@ -183,7 +198,7 @@ def fixed_point(nodes: dict[str, Node], edges: Iterable[Edge], policy: Policy, a
     while pending:  # membership only grows, so this ends
         queued: list[str] = []
         for nid in dict.fromkeys(pending):
-            result = _sums(nid, incoming.get(nid, []), lower, upper, policy, as_of)
+            result = _sums(nid, held_in(nid), lower, upper, policy, as_of)
             sums[nid] = result
             if nid in pins:
                 continue
@@ -200,7 +215,7 @@ def fixed_point(nodes: dict[str, Node], edges: Iterable[Edge], policy: Policy, a
                 upper.add(nid)
                 changed = True
             if changed:
-                queued.extend(s for s in outgoing.get(nid, ()) if s in nodes)
+                queued.extend(s for s in holds(nid) if s in nodes)
         pending = queued
     return lower, upper, sums, seeds
 
@@ -209,7 +224,8 @@ def lookthrough(nodes: dict[str, Node], edges: Iterable[Edge], seeds: Iterable[s
                 epsilon: float = 1e-9, max_rounds: int = 500,
                 fixed: dict[str, tuple[float, float]] | None = None,
                 assumed: dict[str, tuple[float, float]] | None = None,
-                dirty: Iterable[str] | None = None) -> dict[str, tuple[float, float]]:
+                dirty: Iterable[str] | None = None, interests_of: Callable[[str], list[Edge]] | None = None,
+                subjects_of: Callable[[str], Iterable[str]] | None = None) -> dict[str, tuple[float, float]]:
     """Look-through fractions (min, max) from the seeds (1) and any parties whose value is given (`fixed`).
 
     The parties below them are taken a strongly connected component at a time, holders' components first:
@@ -223,23 +239,39 @@ def lookthrough(nodes: dict[str, Node], edges: Iterable[Edge], seeds: Iterable[s
     only grows with the values, so from below the least fixed point they climb to it, as the rounds from
     nothing do. A what-if where a seed buys far up moves the look-through of a few dozen of the 1,500
     parties it evaluates again (README, "Benchmarks"). Past `max_rounds` updates a party on average, the
-    values are computed from nothing."""
+    values are computed from nothing.
+
+    Restarted, it reads the interests held in each party it computes from `interests_of`, and the parties
+    each holds interests in (a superset will do) from `subjects_of`, when given, instead of indexing all of
+    `edges` (read then only if the restart runs past its budget): that what-if builds the interests of the
+    few dozen parties it computes, not those of all 1,500."""
     value = {n: (1.0, 1.0) for n in seeds} | (fixed or {})
     given = set(value)
     incoming: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
     outgoing: dict[str, set[str]] = defaultdict(set)
-    for e in edges:
-        # undated interests (all of a walk's: it reads those valid on the date) skip the call
-        if e.relation == "OWNS" and e.measure == "equity" and e.direct != "indirect" and (
-                (e.start_date is None and e.end_date is None) or e.valid(as_of)):
-            lo = (e.share_min or 0.0) / 100.0
-            hi = (e.share_max if e.share_max is not None else 100.0) / 100.0
-            held = incoming[e.subject]
-            old = held.get(e.holder, (0.0, 0.0))
-            held[e.holder] = (max(lo, old[0]), max(hi, old[1]))
-            outgoing[e.holder].add(e.subject)
+
+    def index(interests: Iterable[Edge]) -> None:  # idempotent: an interest indexed twice changes nothing
+        for e in interests:
+            # undated interests (all of a walk's: it reads those valid on the date) skip the call
+            if e.relation == "OWNS" and e.measure == "equity" and e.direct != "indirect" and (
+                    (e.start_date is None and e.end_date is None) or e.valid(as_of)):
+                lo = (e.share_min or 0.0) / 100.0
+                hi = (e.share_max if e.share_max is not None else 100.0) / 100.0
+                held = incoming[e.subject]
+                old = held.get(e.holder, (0.0, 0.0))
+                held[e.holder] = (max(lo, old[0]), max(hi, old[1]))
+                outgoing[e.holder].add(e.subject)
+
+    restarting = assumed is not None and dirty is not None
+    lazy = restarting and interests_of is not None and subjects_of is not None
+    indexed: set[str] = set()  # lazily: the parties whose interests are in `incoming`
+    if not lazy:
+        index(edges)
 
     def update(nid: str, value: dict[str, tuple[float, float]] = value) -> bool:
+        if lazy and nid not in indexed and interests_of is not None:
+            indexed.add(nid)
+            index(interests_of(nid))
         # both sums in one pass, each in the holders' order as before: the same floats to the last bit
         lo = hi = 0.0
         for holder, (share_lo, share_hi) in incoming[nid].items():
@@ -256,9 +288,13 @@ def lookthrough(nodes: dict[str, Node], edges: Iterable[Edge], seeds: Iterable[s
 
     if assumed is not None and dirty is not None:
         restarted = value | {n: v for n, v in assumed.items() if n in nodes and n not in given and v[1] > 0.0}
-        if _climbed(restarted, update, outgoing, [n for n in dirty if n in nodes and n not in given],
+        subjects = subjects_of if lazy and subjects_of is not None else lambda n: outgoing.get(n, ())
+        if _climbed(restarted, update, subjects, [n for n in dirty if n in nodes and n not in given],
                     lambda n: n in nodes and n not in given, max_rounds * len(nodes)):
             return restarted
+        if lazy:
+            lazy = False
+            index(edges)
     below = {s for n in given for s in outgoing.get(n, ()) if s in nodes and s not in given}
     stack = list(below)
     while stack:
@@ -279,7 +315,8 @@ def lookthrough(nodes: dict[str, Node], edges: Iterable[Edge], seeds: Iterable[s
 
 
 def _climbed(value: dict[str, tuple[float, float]], update: Callable[[str, dict[str, tuple[float, float]]], bool],
-             outgoing: dict[str, set[str]], dirty: list[str], computed: Callable[[str], bool], budget: int) -> bool:
+             subjects_of: Callable[[str], Iterable[str]], dirty: list[str], computed: Callable[[str], bool],
+             budget: int) -> bool:
     """Update the dirty parties, then those below every party whose value moved (first in, first out),
     until none moves; False when that takes more than `budget` updates (the values are then half-way)."""
     queue = deque(dict.fromkeys(dirty))
@@ -291,7 +328,7 @@ def _climbed(value: dict[str, tuple[float, float]], update: Callable[[str, dict[
         nid = queue.popleft()
         queued.discard(nid)
         if update(nid, value):
-            for subject in outgoing.get(nid, ()):
+            for subject in subjects_of(nid):
                 if subject not in queued and computed(subject):
                     queue.append(subject)
                     queued.add(subject)
@@ -405,21 +442,25 @@ def evaluate(target: str, nodes: dict[str, Node], edges: list[Edge], policy: Pol
     return analyse(target, nodes, edges, policy, as_of, pins).outcome
 
 
-def analyse(target: str, nodes: dict[str, Node], edges: list[Edge], policy: Policy, as_of: date,
+def analyse(target: str, nodes: dict[str, Node], edges: Iterable[Edge], policy: Policy, as_of: date,
             pins: dict[str, tuple[str, str]] | None = None,
             fixed: dict[str, tuple[float, float]] | None = None, assumed: dict[str, str] | None = None,
             dirty: Iterable[str] | None = None, assumed_shares: dict[str, tuple[float, float]] | None = None,
-            shares_dirty: Iterable[str] | None = None) -> Analysis:
+            shares_dirty: Iterable[str] | None = None, interests_of: Callable[[str], list[Edge]] | None = None,
+            subjects_of: Callable[[str], Iterable[str]] | None = None) -> Analysis:
     """The target's outcome and every party's membership and look-through share, from one fixed point;
     `pins` and `fixed` give parties' memberships and look-through shares (a boundary taken as known);
     `assumed` and `dirty` start the fixed point from earlier verdicts (`fixed_point`), `assumed_shares` and
-    `shares_dirty` the look-through from earlier shares (`lookthrough`)."""
+    `shares_dirty` the look-through from earlier shares (`lookthrough`); restarted, both read interests
+    through `interests_of` and `subjects_of` when given."""
     pins = pins or {}
     lower, upper, sums, seeds = fixed_point(nodes, edges, policy, as_of, {k: v[0] for k, v in pins.items()},
-                                            assumed, None if dirty is None else [*dirty, target])
+                                            assumed, None if dirty is None else [*dirty, target],
+                                            interests_of, subjects_of)
     result = sums.get(target, _Sums())
     shares = lookthrough(nodes, edges, seeds, as_of, fixed=fixed, assumed=assumed_shares,
-                         dirty=None if shares_dirty is None else [*shares_dirty, target])
+                         dirty=None if shares_dirty is None else [*shares_dirty, target],
+                         interests_of=interests_of, subjects_of=subjects_of)
     lt = shares.get(target, (0.0, 0.0))
     remainder = _remainder(nodes[target], result) if target in nodes else HUNDRED
     high = max(result.upper, remainder) if policy.undisclosed_counts else result.upper

@@ -69,6 +69,10 @@ def settled_kind(settled: Settled) -> str | None:
     return settled[6]
 
 
+def settled_interest_count(settled: Settled) -> int:
+    return len(settled[5])
+
+
 def settled_interests(party_id: str, settled: Settled) -> list[Edge]:
     """The interests held in it that are valid on the date (as the walk read them)."""
     return [Edge(holder, party_id, relation, measure, kind, low, high, low_x, high_x, direct or "unknown",
