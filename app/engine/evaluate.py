@@ -262,8 +262,7 @@ def lookthrough(nodes: dict[str, Node], edges: Iterable[Edge], seeds: Iterable[s
                 held[e.holder] = (max(lo, old[0]), max(hi, old[1]))
                 outgoing[e.holder].add(e.subject)
 
-    restarting = assumed is not None and dirty is not None
-    lazy = restarting and interests_of is not None and subjects_of is not None
+    lazy = assumed is not None and dirty is not None and interests_of is not None and subjects_of is not None
     indexed: set[str] = set()  # lazily: the parties whose interests are in `incoming`
     if not lazy:
         index(edges)
