@@ -6,6 +6,8 @@ from dataclasses import asdict
 from datetime import date
 from typing import Any
 
+import pytest
+
 from app.db import Graph
 from app.engine.compute import compute_generation
 from app.engine.evaluate import Edge, Node
@@ -80,3 +82,16 @@ def to_evaluator(nodes: list[RNode], edges: list[REdge]) -> tuple[dict[str, Node
     eedges = [Edge(e.holder, e.subject, e.relation, e.measure, e.kind, e.share_min, e.share_max, e.min_exclusive,
                    e.max_exclusive, e.direct, e.start, e.end) for e in edges]
     return enodes, eedges
+
+
+def count_reads(graph: Graph, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The name of every statement `graph.read` runs from now on, in order."""
+    statements: list[str] = []
+    read = graph.read
+
+    def counted(statement: str, /, **params: Any) -> list[dict[str, Any]]:
+        statements.append(statement)
+        return read(statement, **params)
+
+    monkeypatch.setattr(graph, "read", counted)
+    return statements

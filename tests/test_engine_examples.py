@@ -16,7 +16,7 @@ from app.engine.verdicts import Change, UnknownEntity, on_demand_verdict, resolv
 from app.policy import Override, PolicyError, load_policy
 from app.repository.entities import ultimate
 from app.repository.screening import ScreenQuery, screen
-from tests.engine_helpers import engine_verdicts, policy, write_graph
+from tests.engine_helpers import count_reads, engine_verdicts, policy, write_graph
 from tests.reference import REdge, RNode, compute
 
 DAY = date(2025, 1, 1)
@@ -282,14 +282,7 @@ def test_a_walks_evidence_reads_the_details_of_its_whole_chain_at_once(
     chain = [RNode("ru", jurisdiction="RU"), *(RNode(f"c{level}") for level in range(1, 5))]
     ids = [n.id for n in chain]
     write_graph(graph, chain, [owns(holder, subject, 60) for holder, subject in pairwise(ids)])
-    statements: list[str] = []
-    read = graph.read
-
-    def counted(statement: str, /, **params: Any) -> list[dict[str, Any]]:
-        statements.append(statement)
-        return read(statement, **params)
-
-    monkeypatch.setattr(graph, "read", counted)
+    statements = count_reads(graph, monkeypatch)
     walked = on_demand_verdict(graph, policy(), resolve(graph, "c4"), DAY)
     assert walked["verdict"] == "restricted"
     assert [(link["subject_id"], link["holder_id"]) for link in walked["evidence"]["chain"]] == [

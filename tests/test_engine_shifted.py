@@ -33,7 +33,7 @@ from app.engine.verdicts import (
 from app.lru import LRU
 from app.policy import Policy
 from app.schema import reset_graph
-from tests.engine_helpers import policy, write_graph
+from tests.engine_helpers import count_reads, policy, write_graph
 from tests.reference import REdge, RNode
 from tests.test_engine_reference import KINDS, graphs
 
@@ -169,13 +169,8 @@ def test_walk_stops_at_parties_settled_on_the_date_and_the_evidence_climbs_throu
     assert _shown(c) == _shown(on_demand_verdict(graph, pol, resolve(graph, "c"), later))
 
 
-def test_a_date_farther_than_one_found_too_broad_is_too_broad_without_searching(
-        graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
-    """RU seed -> y -> u, 60% each, and d's 10% in y ending in September 2025: from then on y and u are
-    affected, two parties, over a limit of one. Once 2026-01-01 is found too broad, 2027-01-01 is too, with no
-    search (its changed parties include 2026's); a nearer date and the other side of the generation's date
-    are still searched, and the farther date's verdicts equal the walk of the whole ancestry."""
-    monkeypatch.setattr(shifted, "AFFECTED_LIMIT", 1)
+def _count_searches(monkeypatch: pytest.MonkeyPatch) -> list[frozenset[str]]:
+    """The start of every search for the parties below others (`shifted.parties_below`), as they run."""
     searches: list[frozenset[str]] = []
     search = shifted.parties_below
 
@@ -185,6 +180,17 @@ def test_a_date_farther_than_one_found_too_broad_is_too_broad_without_searching(
         return search(graph, start, limit, known)
 
     monkeypatch.setattr(shifted, "parties_below", counted)
+    return searches
+
+
+def test_a_date_farther_than_one_found_too_broad_is_too_broad_without_searching(
+        graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    """RU seed -> y -> u, 60% each, and d's 10% in y ending in September 2025: from then on y and u are
+    affected, two parties, over a limit of one. Once 2026-01-01 is found too broad, 2027-01-01 is too, with no
+    search (its changed parties include 2026's); a nearer date and the other side of the generation's date
+    are still searched, and the farther date's verdicts equal the walk of the whole ancestry."""
+    monkeypatch.setattr(shifted, "AFFECTED_LIMIT", 1)
+    searches = _count_searches(monkeypatch)
     pol, generation = _published(
         graph, [RNode("ru", "entity", jurisdiction="RU"), RNode("y", "entity", jurisdiction="GB"),
                 RNode("u", "entity", jurisdiction="GB"), RNode("d", "entity", jurisdiction="GB"),
@@ -279,14 +285,7 @@ def test_far_date_verdicts_read_the_party_the_stamp_and_the_walk_in_one_round_tr
          REdge("ru", "e", "OWNS", "equity", share_min=30.0, share_max=30.0),
          REdge("d", "c", "OWNS", "equity", share_min=10.0, share_max=10.0, end=date(2025, 9, 30))], {})
     later = date(2026, 1, 1)
-    statements: list[str] = []
-    read = graph.read
-
-    def counted(statement: str, /, **params: Any) -> list[dict[str, Any]]:
-        statements.append(statement)
-        return read(statement, **params)
-
-    monkeypatch.setattr(graph, "read", counted)
+    statements = count_reads(graph, monkeypatch)
 
     def asked(ref: str) -> tuple[dict[str, Any], list[str]]:
         statements.clear()
@@ -532,15 +531,7 @@ def test_what_ifs_skip_the_search_below_their_changes_when_the_settled_parties_p
     and settles t1's ancestry; the second, about t2, knows from the settled parties a, b, c and t1 that the
     search would find too many, and does not run it. Both equal the walk with the same change."""
     monkeypatch.setattr(shifted, "WHAT_IF_LIMIT", 3)
-    searches: list[frozenset[str]] = []
-    search = shifted.parties_below
-
-    def counted(graph: Graph, start: frozenset[str], limit: int,
-                known: frozenset[str] = frozenset()) -> frozenset[str] | None:
-        searches.append(start)
-        return search(graph, start, limit, known)
-
-    monkeypatch.setattr(shifted, "parties_below", counted)
+    searches = _count_searches(monkeypatch)
     ids = ["g", "a", "b", "c", "t1"]
     pol, generation = _published(
         graph, [RNode("r", "entity", jurisdiction="RU"),
