@@ -190,6 +190,11 @@ class SettledParties:
 _SETTLED: LRU[tuple[str, str, date, tuple[str, ...]], SettledParties] = LRU(SETTLED_DATES)
 
 
+def settled_kept(generation_id: str, policy: Policy, as_of: date, stamp: tuple[str, ...]) -> SettledParties | None:
+    """The parties settled on `as_of` for this policy and data, if any are kept (none is made)."""
+    return _SETTLED.lookup((generation_id, policy.fingerprint(), as_of, stamp))[1]
+
+
 def settled_on(generation_id: str, policy: Policy, as_of: date, stamp: tuple[str, ...]) -> SettledParties:
     """The parties settled on `as_of` for this policy and data (a new generation starts afresh)."""
     key = (generation_id, policy.fingerprint(), as_of, stamp)

@@ -24,7 +24,7 @@ from typing import Any
 from app.db import Graph, native
 from app.engine.compute import layers_of
 from app.engine.evaluate import Edge, Node, analyse
-from app.engine.settled import settled_on
+from app.engine.settled import settled_kept, settled_on
 from app.engine.verdicts import (
     SUBGRAPH_LIMIT,
     Change,
@@ -202,13 +202,14 @@ def what_if_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], re
         return None
     subjects = frozenset(change.subject for change in changes)
     limit = len(data.parties) + WHAT_IF_LIMIT
-    settled = settled_on(str(generation["id"]), policy, as_of, bundle["stamp"])
+    kept = settled_kept(str(generation["id"]), policy, as_of, bundle["stamp"])
     # the parties settled below the changes can tell without the search that it would find too many (a round
     # trip of 3-11 ms for the slowest what-ifs; README, "Benchmarks")
-    below = None if settled.reach_past(subjects, data.parties, limit) else parties_below(
+    below = None if kept is not None and kept.reach_past(subjects, data.parties, limit) else parties_below(
         graph, subjects, limit, known=data.parties)
     if below is None:  # too many below the changes: from the parties settled on the generation's date
-        return what_if_through_settled(graph, policy, party, as_of, changes, settled)
+        return what_if_through_settled(graph, policy, party, as_of, changes,
+                                       settled_on(str(generation["id"]), policy, as_of, bundle["stamp"]))
     affected = Affected(below, data.changed, data.stamp)
     target = party["id"]
     basis = {"generation": generation["id"], "generation_as_of": _iso(generation["as_of"]),
