@@ -166,7 +166,6 @@ class SettledParties:
                 # after the parties: a walk that reads the new stops finds every party they name in `parties`
                 self.stops = self.stops.with_ids(fresh)
 
-
     def reach_past(self, start: Iterable[str], known: frozenset[str], limit: int) -> bool:
         """Whether `start`, `known` (closed downwards: everything below a party in it is in it) and the
         settled parties below `start` through the interests kept here are more than `limit` parties. Those

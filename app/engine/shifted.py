@@ -92,12 +92,12 @@ def affected_parties(graph: Graph, generation: dict[str, Any], as_of: date,
     found, cached = _AFFECTED.lookup(key)
     if found:
         return cached
-    generation_date = native(generation["as_of"])
-    side = (key[0], stamp, as_of < generation_date)
-    distance = abs((as_of - generation_date).days)
     if _farther_than_too_broad(generation, as_of, stamp):
         _AFFECTED.put(key, None)
         return None
+    generation_date = native(generation["as_of"])
+    side = (key[0], stamp, as_of < generation_date)
+    distance = abs((as_of - generation_date).days)
     earlier, later = sorted((generation_date, as_of))
     [row] = graph.read("engine/changed_between", since=generation["started_at"], dated=earlier != later,
                        **{"from": earlier, "to": later})

@@ -773,9 +773,9 @@ def what_if_through_settled(graph: Graph, policy: Policy, party: dict[str, Any],
                           else None, shares_dirty=dirty, region=interests_in)
     verdict = _stored_shape(target, walk.analysis.outcome)
     evidence = _walk_evidence(graph, policy, party, verdict, walk, known)
-    read = sum(len(interests_in.interests_of(pid)) if pid in by_subject else settled_interest_count(known[pid])
-               for pid in region)
-    evidence["subgraph"] = {"parties": len(walk.walked), "interests": read, "truncated": False,
+    interest_count = sum(len(interests_in.interests_of(pid)) if pid in by_subject
+                         else settled_interest_count(known[pid]) for pid in region)
+    evidence["subgraph"] = {"parties": len(walk.walked), "interests": interest_count, "truncated": False,
                             "settled_boundary": len(walk.boundary)}
     return _result(party, policy, verdict, evidence, mode="what_if", generation=None, as_of=as_of.isoformat())
 
