@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -59,6 +60,10 @@ def open_driver(settings: Settings, uri: str | None = None) -> Iterator[Driver]:
         driver.close()
 
 
+# by driver: the signatures of the server's procedures asked about so far (None: the server has none by that name)
+_PROCEDURES: weakref.WeakKeyDictionary[Driver, dict[str, str | None]] = weakref.WeakKeyDictionary()
+
+
 class Graph:
     """Runs catalogued statements by name; the only place that hands Cypher to the driver."""
 
@@ -89,6 +94,19 @@ class Graph:
 
     def write(self, statement: str, /, **params: Any) -> list[dict[str, Any]]:
         return self._execute(statement, params, RoutingControl.WRITE)
+
+    def procedure_signature(self, name: str) -> str | None:
+        """The signature of the server's procedure `name`, None when it has none; asked once per driver
+        (`forget_procedures` asks again)."""
+        known = _PROCEDURES.setdefault(self.driver, {})
+        if name not in known:
+            rows = self.read("engine/procedure_signature", name=name)
+            known[name] = str(rows[0]["signature"]) if rows else None
+        return known[name]
+
+    def forget_procedures(self) -> None:
+        """After a call to a procedure the server no longer has (restarted without its plugin)."""
+        _PROCEDURES.pop(self.driver, None)
 
     def _execute(self, name: str, params: Mapping[str, Any], routing: RoutingControl) -> list[dict[str, Any]]:
         with NEO4J_SECONDS.labels(name).time():

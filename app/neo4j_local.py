@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import LocalServerError
+from app.neo4j_plugin import build_plugin, install_plugin
 from app.settings import Settings
 
 MAVEN_DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
@@ -340,6 +341,8 @@ class LocalNeo4j:
         entry_point = self._check_entry_point(lib)
         self._write_config()
         self._set_initial_password(java, lib)
+        plugin = build_plugin(lib, self.distribution.parent / "plugins", java)
+        install_plugin(self.home / "plugins", plugin.jar)
         cmd = [
             java, "-Xms256m", f"-Xmx{self.settings.local_heap}", *JVM_FLAGS,
             "-cp", f"{self.home / 'plugins'}/*:{lib}/*", entry_point,
@@ -354,7 +357,8 @@ class LocalNeo4j:
             )
         self.pid_file.write_text(f"{process.pid} {self.port}\n")
         self._wait_for_bolt(process.pid, process)
-        return ServerStatus(True, process.pid, self.port, self.home, f"started (pid {process.pid}, bolt {self.uri})")
+        return ServerStatus(True, process.pid, self.port, self.home,
+                            f"started (pid {process.pid}, bolt {self.uri}; {plugin.note})")
 
     @property
     def bulk_marker(self) -> Path:

@@ -39,6 +39,7 @@ from tests.test_engine_reference import KINDS, graphs
 
 GENERATION_DATE = date(2025, 6, 30)
 OTHER_DATES = [date(2019, 6, 1), date(2020, 1, 1), date(2025, 12, 31), date(2026, 6, 1)]
+WALK = "engine/ancestry_on_procedure"  # the test server has the walk procedure (tests/test_walk_procedure.py)
 
 
 def _summary(result: dict[str, Any]) -> tuple[Any, ...]:
@@ -296,9 +297,9 @@ def test_far_date_verdicts_read_the_party_the_stamp_and_the_walk_in_one_round_tr
     a, first = asked("a")  # the bundle, then the date found too broad, then the walk
     assert a["verdict"] == "restricted" and first[0] == "engine/stored_bundle"
     e, reads = asked("GB-X:e")
-    assert reads == ["engine/ancestry_on"] and e["verdict"] == "clear" and e["entity"]["id"] == "e"
+    assert reads == [WALK] and e["verdict"] == "clear" and e["entity"]["id"] == "e"
     b, reads = asked("b")  # its chain climbs through a, settled: a's interest's details are read then
-    assert reads == ["engine/ancestry_on", "engine/interest_details"] and b["verdict"] == "restricted"
+    assert reads == [WALK, "engine/interest_details"] and b["verdict"] == "restricted"
     for ref, fast in (("GB-X:e", e), ("b", b)):
         monkeypatch.setattr(shifted, "_LAST_STAMP", LRU(shifted.AFFECTED_CACHE_SIZE))  # the path before
         before, reads = asked(ref)
@@ -310,7 +311,7 @@ def test_far_date_verdicts_read_the_party_the_stamp_and_the_walk_in_one_round_tr
         assert fast["evidence"]["chain"] == before["evidence"]["chain"]
     _add_late_interest(graph, "ru", "c", 60.0)
     c, reads = asked("c")
-    assert reads[:2] == ["engine/ancestry_on", "engine/stored_bundle"], reads  # the stale walk, then afresh
+    assert reads[:2] == [WALK, "engine/stored_bundle"], reads  # the stale walk, then afresh
     assert c["verdict"] == "restricted"
     assert _shown(c) == _shown(on_demand_verdict(graph, pol, resolve(graph, "c"), later))
     with pytest.raises(UnknownEntity):
