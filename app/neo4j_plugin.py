@@ -37,8 +37,10 @@ def source_files(root: Path = PLUGIN_SOURCES) -> list[Path]:
     return sorted(root.rglob("*.java"))
 
 
-def source_digest(root: Path = PLUGIN_SOURCES) -> str:
-    digest = hashlib.sha256()
+def source_digest(root: Path = PLUGIN_SOURCES, server: str = "") -> str:
+    """Of the sources and the server they are compiled against (`server`: its jars' folder name, which
+    names its version): a jar built for one Neo4j version is not loaded by another."""
+    digest = hashlib.sha256(server.encode() + b"\0")
     for path in source_files(root):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
@@ -58,7 +60,7 @@ def build_plugin(lib: Path, cache_dir: Path, java: str, root: Path = PLUGIN_SOUR
     files = source_files(root)
     if not files:
         return PluginBuild(None, f"no procedure sources under {root}")
-    jar = cache_dir / f"{JAR_PREFIX}-{source_digest(root)}.jar"
+    jar = cache_dir / f"{JAR_PREFIX}-{source_digest(root, lib.resolve().parent.name)}.jar"
     if jar.exists():
         return PluginBuild(jar, f"procedures {jar.name}")
     javac = find_javac(java)

@@ -26,7 +26,9 @@ def _server_lib(server: Server) -> tuple[Path, str]:
 def test_the_jar_is_built_once_per_version_of_the_sources(neo4j_server: Server, tmp_path: Path) -> None:
     lib, java = _server_lib(neo4j_server)
     first = build_plugin(lib, tmp_path, java)
-    assert first.jar is not None and first.jar.name == f"{JAR_PREFIX}-{source_digest()}.jar", first.note
+    assert first.jar is not None, first.note
+    assert first.jar.name == f"{JAR_PREFIX}-{source_digest(server=lib.resolve().parent.name)}.jar"
+    assert source_digest(server="neo4j-community-0.0.0") != source_digest(server=lib.resolve().parent.name)
     assert "(built)" in first.note
     again = build_plugin(lib, tmp_path, java)
     assert again.jar == first.jar and "(built)" not in again.note
