@@ -141,3 +141,12 @@ def test_walks_fall_back_to_the_statement_without_the_procedure(
     reads.clear()
     read_walk(graph, **params)
     assert reads[0] == "engine/procedure_signature"
+
+    # a user not allowed to list procedures: the statement
+    graph.forget_procedures()
+    monkeypatch.setattr(cypher, "query", lambda name: original(name).replace("SHOW PROCEDURES", "SHOW NOTHING")
+                        if name == "engine/procedure_signature" else original(name))
+    reads.clear()
+    assert [_comparable(row) for row in read_walk(graph, **params)] == [expected]
+    assert reads == ["engine/procedure_signature", "engine/ancestry_on"]
+    graph.forget_procedures()
