@@ -21,9 +21,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from app.db import Graph, connection_uri, open_driver
-from app.errors import OwnershipError
+from app.errors import LocalServerError, OwnershipError
 from app.logs import configure_logging
 from app.neo4j_local import LocalNeo4j
+from app.neo4j_plugin import install_plugin
 from app.schema import init_schema, reset_graph, stats
 from app.settings import Settings, SettingsError, get_settings
 
@@ -92,6 +93,20 @@ def neo4j_start() -> None:
     started = time.perf_counter()
     status = server.start()
     out.print(f"Neo4j {server.version} {status.message} in {time.perf_counter() - started:.1f}s")
+
+
+@neo4j_app.command("plugin")
+@friendly_errors
+def neo4j_plugin(folder: Annotated[Path, typer.Argument(
+        help="The plugins folder of a Neo4j server of the pinned version (docker compose's, or NEO4J_URI's).")]
+                 ) -> None:
+    """Build the walk procedure (once; needs Maven and a JDK) and copy it into FOLDER; restart that server to load
+    it. The local servers get it when they start; without it the engine walks ancestries in Cypher, more slowly."""
+    built = local_server().plugin()
+    if built.jar is None:
+        raise LocalServerError(built.note)
+    install_plugin(folder, built.jar)
+    out.print(f"{built.note}: copied into {folder}; restart that server to load it")
 
 
 @neo4j_app.command("stop")

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import LocalServerError
-from app.neo4j_plugin import build_plugin, install_plugin
+from app.neo4j_plugin import PluginBuild, build_plugin, install_plugin
 from app.settings import Settings
 
 MAVEN_DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
@@ -341,7 +341,7 @@ class LocalNeo4j:
         entry_point = self._check_entry_point(lib)
         self._write_config()
         self._set_initial_password(java, lib)
-        plugin = build_plugin(lib, self.distribution.parent / "plugins", java)
+        plugin = self.plugin(java)
         install_plugin(self.home / "plugins", plugin.jar)
         cmd = [
             java, "-Xms256m", f"-Xmx{self.settings.local_heap}", *JVM_FLAGS,
@@ -359,6 +359,12 @@ class LocalNeo4j:
         self._wait_for_bolt(process.pid, process)
         return ServerStatus(True, process.pid, self.port, self.home,
                             f"started (pid {process.pid}, bolt {self.uri}; {plugin.note})")
+
+    def plugin(self, java: str | None = None) -> PluginBuild:
+        """The jar of the project's procedures for this Neo4j version (`app/neo4j_plugin.py`), built once."""
+        self.provision()
+        return build_plugin(self.distribution / "lib", self.distribution.parent / "plugins",
+                            java or find_java(self.version))
 
     @property
     def bulk_marker(self) -> Path:

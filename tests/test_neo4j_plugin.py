@@ -61,3 +61,15 @@ def test_install_puts_one_version_in_the_plugins_folder(tmp_path: Path) -> None:
     assert sorted(p.name for p in plugins.iterdir()) == ["other-plugin.jar", f"{JAR_PREFIX}-new.jar"]
     install_plugin(plugins, None)  # no jar built: none left that the server could load by mistake
     assert sorted(p.name for p in plugins.iterdir()) == ["other-plugin.jar"]
+
+
+def test_the_cli_copies_the_jar_into_another_servers_plugins_folder(neo4j_server: Server, tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from app.cli import app
+
+    result = CliRunner().invoke(app, ["neo4j", "plugin", str(tmp_path / "plugins")])
+    assert result.exit_code == 0, result.output
+    assert "restart that server" in result.stdout
+    assert [p.name for p in (tmp_path / "plugins").iterdir()] == [
+        f"{JAR_PREFIX}-{source_digest(server=LocalNeo4j(neo4j_server.settings).distribution.name)}.jar"]
