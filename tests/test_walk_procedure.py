@@ -87,8 +87,9 @@ def test_the_walk_procedure_gives_the_cypher_walks_record(
 
 def test_the_walk_procedure_follows_the_statement_on_what_random_graphs_lack(graph: Graph) -> None:
     """Ids holding a newline (never settled), a holder that is not a party (walked through, never read as
-    an interest's holder or a party), an interest whose start is not a date (counts nowhere), and a party
-    without an id (the statement's stop test is null there, so neither walks through it)."""
+    an interest's holder or a party), an interest whose start is not a date (counts nowhere), a party
+    without an id (the statement's stop test is null there, so neither walks through it), and array
+    properties of other types than text (lists in both)."""
     write_graph(graph, [RNode(pid, "entity") for pid in ("t", "a\nb", "b", "c", "d", "e")],
                 [REdge("a\nb", "t", "OWNS", share_min=30.0, share_max=30.0),
                  REdge("b", "a\nb", "OWNS", share_min=60.0, share_max=60.0),
@@ -99,7 +100,10 @@ def test_the_walk_procedure_follows_the_statement_on_what_random_graphs_lack(gra
            CREATE (d)-[:OWNS {share_min: 40.0, share_max: 40.0, record: 'test:x'}]->(o:Other {id: 'o'})
                   -[:OWNS {share_min: 50.0, share_max: 50.0, record: 'test:y'}]->(t)
            CREATE (:Party {id: 'w', kind: 'entity'})-[:CONTROLS {kind: 'board', start_date: '2020-01-01'}]->(t)
-           CREATE (:Party {kind: 'entity'})-[:OWNS {share_min: 5.0, share_max: 5.0}]->(c)""",
+           CREATE (:Party {kind: 'entity'})-[:OWNS {share_min: 5.0, share_max: 5.0}]->(c)
+           WITH d
+           MATCH (d)<-[r:OWNS]-(e:Party {id: 'e'})
+           SET e.state_of = [1, 2], r.kind = [true, false]""",
         database_=graph.database)
     for known in ([], ["a\nb"], ["b"], ["d"], ["t"], ["o", "c"]):
         for as_of in DATES:

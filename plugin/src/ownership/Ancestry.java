@@ -113,8 +113,7 @@ public class Ancestry {
                 Map<String, Object> fields = subject.node().getProperties(PARTY_KEYS);
                 List<Object> row = new ArrayList<>(PARTY_KEYS.length + 1);
                 for (String key : PARTY_KEYS) {
-                    Object value = fields.get(key);
-                    row.add(value instanceof String[] texts ? List.of(texts) : value);
+                    row.add(fields.get(key));  // arrays go out as lists, as the statement's do
                 }
                 row.add(interests);
                 if (subject == start) {
