@@ -47,8 +47,16 @@ public class Ancestry {
         }
     }
 
-    /** A node the walk met: its id, whether the walk goes through it, whether it is a party. */
-    private record Met(Node node, String id, boolean entered, boolean party) {}
+    /** A node the walk met: its fields (`PARTY_KEYS`), id, whether the walk goes through it, whether it is a
+     * party. The fields are read once, when the node is met (the stop test needs the id): reading the id then
+     * and the fields again for the parties entered was 2-5% slower (README, "Benchmarks"). */
+    private record Met(Node node, Map<String, Object> fields, String id, boolean entered, boolean party) {}
+
+    private static Met meet(Node node, boolean mayEnter, Map<String, Object> known, int keyLength) {
+        Map<String, Object> fields = node.getProperties(PARTY_KEYS);
+        String id = fields.get("id") instanceof String text ? text : null;
+        return new Met(node, fields, id, mayEnter && !isKnown(id, known, keyLength), node.hasLabel(PARTY));
+    }
 
     @Procedure(name = "ownership.ancestry", mode = Mode.READ)
     @Description("ownership.ancestry(party, asOf, known, stopKeyLength, limit): the party and its ancestors "
@@ -61,8 +69,7 @@ public class Ancestry {
         int keyLength = (int) stopKeyLength;
         Map<Node, Met> met = new HashMap<>();
         ArrayDeque<Met> queue = new ArrayDeque<>();
-        String partyId = idOf(party);
-        Met start = new Met(party, partyId, !isKnown(partyId, known, keyLength), party.hasLabel(PARTY));
+        Met start = meet(party, true, known, keyLength);
         met.put(party, start);
         queue.add(start);
         List<Object> rows = new ArrayList<>();
@@ -83,10 +90,8 @@ public class Ancestry {
                         truncated = true;
                     }
                 } else if (holder == null) {
-                    String id = idOf(node);
                     // a settled party stops the walk; when the asked party is settled, so are all its holders
-                    holder = new Met(node, id, start.entered() && !isKnown(id, known, keyLength),
-                                     node.hasLabel(PARTY));
+                    holder = meet(node, start.entered(), known, keyLength);
                     met.put(node, holder);
                     if (holder.entered() && !truncated) {
                         queue.add(holder);
@@ -110,10 +115,9 @@ public class Ancestry {
                 }
             }
             if (subject.party()) {
-                Map<String, Object> fields = subject.node().getProperties(PARTY_KEYS);
                 List<Object> row = new ArrayList<>(PARTY_KEYS.length + 1);
                 for (String key : PARTY_KEYS) {
-                    row.add(fields.get(key));  // arrays go out as lists, as the statement's do
+                    row.add(subject.fields().get(key));  // arrays go out as lists, as the statement's do
                 }
                 row.add(interests);
                 if (subject == start) {
@@ -127,10 +131,6 @@ public class Ancestry {
             rows.add(startRow);
         }
         return Stream.of(new Walk(truncated, rows));
-    }
-
-    private static String idOf(Node node) {
-        return node.getProperty("id", null) instanceof String id ? id : null;
     }
 
     /** As the statement's `(start IS NULL OR start <= asOf) AND (end IS NULL OR end >= asOf)`: a value that
