@@ -3,17 +3,26 @@
 Each file opens with a `//` header; its `Parameters:` line names every `$parameter`
 the statement takes (or says `none`). Callers ask for a statement by its path
 without the suffix, e.g. `query("admin/stats_labels")`.
+
+Lines several statements must share word for word (where a divergence would be a silent bug, e.g. the
+data stamp that keys the on-demand memos) live once in `fragments/`: a statement line `:include NAME`
+is replaced by `fragments/NAME.cypher`'s body, indented as the line is. A fragment has a header of its
+own; the statement's `Parameters:` line names the fragment's parameters too (they are the statement's).
+`fragments/` holds no statements: `names()` skips it and `statement()` refuses its files.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _HEADER_PARAMS = re.compile(r"^//\s*Parameters:\s*(.*)$", re.IGNORECASE)
+_INCLUDE = re.compile(r"^(\s*):include\s+(\S+)\s*$")
+FRAGMENTS = "fragments"
 
 
 class CypherCatalogError(LookupError):
@@ -28,7 +37,39 @@ class Statement:
     used_parameters: frozenset[str]
 
 
-def _parse(name: str, text: str) -> Statement:
+def _read(path: str) -> str | None:
+    resource = resources.files(__package__).joinpath(path)
+    return resource.read_text(encoding="utf-8") if resource.is_file() else None
+
+
+Reader = Callable[[str], str | None]  # a file's text by its path in the catalog, None when it has none
+
+
+def _expand(name: str, text: str, read: Reader = _read, seen: tuple[str, ...] = ()) -> str:
+    """`text` with each `:include NAME` line replaced by the fragment's body (its header left out),
+    indented as the line; fragments may include others (`seen`: the fragments being expanded)."""
+    out: list[str] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _INCLUDE.match(line)
+        if match is None:
+            out.append(line)
+            continue
+        indent, fragment = match.groups()
+        where = f"cypher/{name}.cypher, line {number}"
+        if fragment in seen:
+            raise CypherCatalogError(f"{where}: fragment {fragment!r} includes itself "
+                                     f"({' -> '.join((*seen, fragment))})")
+        found = read(f"{FRAGMENTS}/{fragment}.cypher")
+        if found is None:
+            raise CypherCatalogError(f"{where}: no fragment {fragment!r} (looked for cypher/{FRAGMENTS}/"
+                                     f"{fragment}.cypher)")
+        expanded = _parse(f"{FRAGMENTS}/{fragment}", found, read, (*seen, fragment)).text  # its header holds
+        out.extend(indent + part if part.strip() else part for part in _split(expanded)[1])
+    return "\n".join(out) + ("\n" if text.endswith("\n") else "")
+
+
+def _split(text: str) -> tuple[list[str], list[str]]:
+    """(header lines, body lines): the header is the `//` lines before the first other line."""
     header: list[str] = []
     body: list[str] = []
     for line in text.splitlines():
@@ -36,6 +77,12 @@ def _parse(name: str, text: str) -> Statement:
             header.append(line)
         elif line.strip() or body:
             body.append(line)
+    return header, body
+
+
+def _parse(name: str, text: str, read: Reader = _read, seen: tuple[str, ...] = ()) -> Statement:
+    text = _expand(name, text, read, seen)
+    header, body = _split(text)
     declared: set[str] | None = None
     for line in header:
         match = _HEADER_PARAMS.match(line)
@@ -57,10 +104,10 @@ def _parse(name: str, text: str) -> Statement:
 
 @cache
 def statement(name: str) -> Statement:
-    resource = resources.files(__package__).joinpath(f"{name}.cypher")
-    if not resource.is_file():
+    text = None if name.split("/", 1)[0] == FRAGMENTS else _read(f"{name}.cypher")
+    if text is None:
         raise CypherCatalogError(f"no Cypher statement named {name!r} (looked for cypher/{name}.cypher)")
-    return _parse(name, resource.read_text(encoding="utf-8"))
+    return _parse(name, text)
 
 
 def query(name: str) -> str:
@@ -74,7 +121,7 @@ def names(folder: str = "") -> list[str]:
 
     def walk(node: object, prefix: str) -> None:
         for child in sorted(node.iterdir(), key=lambda c: c.name):  # type: ignore[attr-defined]
-            if child.is_dir() and not child.name.startswith("__"):
+            if child.is_dir() and not child.name.startswith("__") and not (prefix == "" and child.name == FRAGMENTS):
                 walk(child, f"{prefix}{child.name}/")
             elif child.name.endswith(".cypher"):
                 found.append(prefix + child.name.removesuffix(".cypher"))

@@ -17,44 +17,10 @@
 // $ref instead of $id (which is then null): the party a reference names (an identifier key, else a platform
 // id, as `resolve_ref`), and with the walk what a far-date verdict otherwise read in two more round trips
 // (app/engine/shifted.py): the party as `stored_bundle` returns it, its identifiers, the data stamp (the
-// same three index reads as `stored_bundle`'s; the catalog has no include) and the evidence's details of
-// the interests held in the party itself (as `interest_details`). With $id these come back empty.
+// same three index reads as `stored_bundle`'s) and the evidence's details of the interests held in the
+// party itself (as `interest_details`); `fragments/walk_start`. With $id these come back empty.
 // Parameters: $id, $ref, $limit, $as_of, $known, $stop_key_length
-OPTIONAL MATCH (:Identifier {key: $ref})-[:IDENTIFIES]->(by_key:Party)
-OPTIONAL MATCH (by_id:Party {id: coalesce($id, $ref)})
-WITH coalesce(by_key, by_id) AS x
-WHERE x IS NOT NULL
-CALL (x) {
-  UNWIND CASE WHEN $ref IS NULL THEN [] ELSE [true] END AS wanted
-  OPTIONAL MATCH (i:Identifier)-[:IDENTIFIES]->(x)
-  RETURN collect(i.key) AS identifiers
-}
-CALL (x) {
-  UNWIND CASE WHEN $ref IS NULL THEN [] ELSE [true] END AS wanted
-  OPTIONAL MATCH (x)<-[r:OWNS|CONTROLS]-(h:Party)
-  WHERE (r.start_date IS NULL OR r.start_date <= $as_of) AND (r.end_date IS NULL OR r.end_date >= $as_of)
-  RETURN collect(CASE WHEN r IS NOT NULL THEN {eid: elementId(r), holder_name: h.name,
-                                                interest: r {.*, loaded_at: null}} END) AS details
-}
-CALL () {
-  UNWIND CASE WHEN $ref IS NULL THEN [] ELSE [true] END AS wanted
-  CALL () {
-    MATCH (q:Party) USING INDEX q:Party(last_seen) WHERE q.last_seen IS NOT NULL
-    WITH q.last_seen AS stamp ORDER BY stamp DESC LIMIT 1
-    RETURN collect(toString(stamp)) AS parties
-  }
-  CALL () {
-    MATCH ()-[r:OWNS]->() USING INDEX r:OWNS(loaded_at) WHERE r.loaded_at IS NOT NULL
-    WITH r.loaded_at AS stamp ORDER BY stamp DESC LIMIT 1
-    RETURN collect(toString(stamp)) AS owns
-  }
-  CALL () {
-    MATCH ()-[r:CONTROLS]->() USING INDEX r:CONTROLS(loaded_at) WHERE r.loaded_at IS NOT NULL
-    WITH r.loaded_at AS stamp ORDER BY stamp DESC LIMIT 1
-    RETURN collect(toString(stamp)) AS controls
-  }
-  RETURN collect(parties + owns + controls) AS stamps
-}
+:include walk_start
 OPTIONAL MATCH path = (x)<-[:OWNS|CONTROLS*1..]-(a:Party)
 WHERE all(n IN nodes(path) WHERE n.id CONTAINS '\n'
                                 OR NOT coalesce($known[right(n.id, $stop_key_length)], '') CONTAINS '\n' + n.id + '\n')
@@ -72,8 +38,4 @@ CALL (b) {
 WITH x, identifiers, details, stamps, truncated,
      collect([b.id, b.kind, b.entity_type, b.jurisdiction, b.headquarters, b.state_of, b.nationalities,
               interests]) AS parties
-RETURN CASE WHEN $ref IS NULL THEN null ELSE x {
-         .id, .name, .names, .kind, .entity_type, .jurisdiction, .headquarters, .address_country, .nationalities,
-         .state_of, .dissolved, .sources, .placeholder, first_seen: toString(x.first_seen),
-         last_seen: toString(x.last_seen), .unresolved_countries, .reporting_exceptions, .tags} END AS party,
-       identifiers, details, stamps, truncated, parties
+:include walk_record

@@ -4,10 +4,10 @@
 // it; holders likewise (`holder_newer`). Datetimes stay in the graph: hydrating them costs more than the
 // rest of a lookup.
 // $layers: the generation's layers, newest first (a party's newest verdict in them counts; none: clear).
-// $with_stamp: also read the newest change to the data (`stamps`: [stamp], else []): the latest party
-// restatement and the latest interest written, three index reads of one entry each. Verdicts for another
-// date key what they reuse by it (app/engine/shifted.py); in the same round trip and the same snapshot as
-// the bundle it keys.
+// $with_stamp: also read the newest change to the data (`stamps`: [stamp], else []; `fragments/data_stamps`):
+// the latest party restatement and the latest interest written, three index reads of one entry each.
+// Verdicts for another date key what they reuse by it (app/engine/shifted.py); in the same round trip and
+// the same snapshot as the bundle it keys.
 // Parameters: $ref, $layers, $started_at (ISO datetime text), $as_of, $with_stamp
 OPTIONAL MATCH (:Identifier {key: $ref})-[:IDENTIFIES]->(by_key:Party)
 OPTIONAL MATCH (by_id:Party {id: $ref})
@@ -42,22 +42,7 @@ CALL (p) {
 }
 CALL () {
   UNWIND CASE WHEN $with_stamp THEN [true] ELSE [] END AS wanted
-  CALL () {
-    MATCH (q:Party) USING INDEX q:Party(last_seen) WHERE q.last_seen IS NOT NULL
-    WITH q.last_seen AS stamp ORDER BY stamp DESC LIMIT 1
-    RETURN collect(toString(stamp)) AS parties
-  }
-  CALL () {
-    MATCH ()-[r:OWNS]->() USING INDEX r:OWNS(loaded_at) WHERE r.loaded_at IS NOT NULL
-    WITH r.loaded_at AS stamp ORDER BY stamp DESC LIMIT 1
-    RETURN collect(toString(stamp)) AS owns
-  }
-  CALL () {
-    MATCH ()-[r:CONTROLS]->() USING INDEX r:CONTROLS(loaded_at) WHERE r.loaded_at IS NOT NULL
-    WITH r.loaded_at AS stamp ORDER BY stamp DESC LIMIT 1
-    RETURN collect(toString(stamp)) AS controls
-  }
-  RETURN collect(parties + owns + controls) AS stamps
+  :include data_stamps
 }
 RETURN p {.id, .name, .names, .kind, .entity_type, .jurisdiction, .headquarters, .address_country,
           .nationalities, .state_of, .dissolved, .sources, .placeholder,
