@@ -548,6 +548,58 @@ def test_what_ifs_skip_the_search_below_their_changes_when_the_settled_parties_p
                             target)
 
 
+def test_what_ifs_through_settled_parties_read_the_party_the_stamp_and_the_walk_in_one_round_trip(
+        graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the settled parties tell, with the data stamp last read, that a what-if's changes reach too many
+    parties, the next what-if reads the party (by any reference), the stamp and its walk at once, without
+    the bundle first, and the details of the interests held in the party come with the walk. It equals the
+    bundle-first path (the path before) and the walk with the same change. After an interest loaded later,
+    the walk read with the old stamp is dropped and the what-if follows the new data. A chain g -> a -> b
+    -> c -> t1, and c -> t2, c -> t3 (also known as GB-X:t3), 60% each; c -> t4, 10%; r (RU) buys 60% of a,
+    with a limit of 3 parties below the changes."""
+    monkeypatch.setattr(shifted, "WHAT_IF_LIMIT", 3)
+    ids = ["g", "a", "b", "c", "t1"]
+    pol, generation = _published(
+        graph, [RNode("r", "entity", jurisdiction="RU"), RNode("t3", "entity", jurisdiction="GB", keys=("GB-X:t3",)),
+                *(RNode(i, "entity", jurisdiction="GB") for i in [*ids, "t2", "t4"])],
+        [*(REdge(holder, subject, "OWNS", "equity", share_min=60.0, share_max=60.0)
+           for holder, subject in [*pairwise(ids), ("c", "t2"), ("c", "t3")]),
+         REdge("c", "t4", "OWNS", "equity", share_min=10.0, share_max=10.0)], {})
+    buys = [Change("add", "r", "a", share_min=60.0, share_max=60.0)]
+    statements = count_reads(graph, monkeypatch)
+
+    def asked(ref: str) -> tuple[dict[str, Any], list[str]]:
+        statements.clear()
+        result = what_if_verdict(graph, pol, generation, ref, buys)
+        assert result is not None
+        return result, list(statements)
+
+    t1, first = asked("t1")  # the bundle, the search below the change, then t1's ancestry settled
+    assert first[0] == "engine/stored_bundle" and "engine/parties_below" in first
+    assert t1["verdict"] == "restricted"
+    t2, reads = asked("t2")
+    assert reads[0] == WALK and "engine/stored_bundle" not in reads, reads
+    t3, reads = asked("GB-X:t3")
+    assert reads[0] == WALK and "engine/stored_bundle" not in reads and t3["entity"]["id"] == "t3", reads
+    for ref, fast in (("t2", t2), ("GB-X:t3", t3)):
+        assert fast["verdict"] == "restricted"
+        _assert_equals_walk(fast, on_demand_verdict(graph, pol, resolve(graph, ref), GENERATION_DATE, buys), ref)
+        monkeypatch.setattr(shifted, "_LAST_STAMP", LRU(shifted.AFFECTED_CACHE_SIZE))  # the path before
+        before, reads = asked(ref)
+        assert reads[0] == "engine/stored_bundle"
+        assert {k: v for k, v in fast.items() if k != "evidence"} == {
+            k: v for k, v in before.items() if k != "evidence"}
+        assert fast["evidence"]["holders"] == before["evidence"]["holders"]
+        assert fast["evidence"]["chain"] == before["evidence"]["chain"]
+    t4, reads = asked("t4")
+    assert reads[0] == WALK and t4["verdict"] == "clear", reads
+    _add_late_interest(graph, "r", "t4", 60.0)
+    t4, reads = asked("t4")
+    assert reads[:2] == [WALK, "engine/stored_bundle"], reads  # the stale walk, then afresh
+    assert t4["verdict"] == "restricted"
+    _assert_equals_walk(t4, on_demand_verdict(graph, pol, resolve(graph, "t4"), GENERATION_DATE, buys), "t4")
+
+
 def test_what_if_added_stakes_through_the_generation(graph: Graph) -> None:
     """Hypothetical stakes from a holder not yet holding anything in the subject (its row read from its own
     bundle) and from one that already holds another measure (its row reused), each against the full walk:

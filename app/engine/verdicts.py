@@ -708,17 +708,20 @@ def on_demand_verdict(graph: Graph, policy: Policy, party: dict[str, Any], as_of
 
 
 def what_if_through_settled(graph: Graph, policy: Policy, party: dict[str, Any], as_of: date,
-                            changes: list[Change], settled: SettledParties) -> dict[str, Any] | None:
+                            changes: list[Change], settled: SettledParties,
+                            walked: RefWalk | None = None) -> dict[str, Any] | None:
     """A what-if verdict from parties settled on `as_of` (without the changes): the asked party's and the
     changes' ancestries are settled first (walked up to what earlier verdicts settled), then only the parties
     at or below a change, among the asked party's ancestors after the changes, are evaluated again, in
     memory, with the changes; every other ancestor keeps its settled values, which the changes cannot move.
     None when a party to evaluate again is pinned by an override (the memo does not keep the pin's reason:
-    the caller walks instead), or when an ancestry could not be settled (too large)."""
+    the caller walks instead), or when an ancestry could not be settled (too large). `walked`: the asked
+    party's walk, already read (`walk_ref`, up to `settled.stops`)."""
     target = party["id"]
     for pid in dict.fromkeys([target, *(c.holder for c in changes if c.action == "add")]):
         if pid not in settled.parties:
-            settle_ancestry(graph, policy, pid, as_of, settled)
+            settle_ancestry(graph, policy, pid, as_of, settled,
+                            walked.ancestry if walked is not None and pid == target else None)
         if pid not in settled.parties:
             return None
     known = settled.parties
@@ -806,7 +809,7 @@ def what_if_through_settled(graph: Graph, policy: Policy, party: dict[str, Any],
                           assumed_shares=assumed_shares if only_added else None, shares_dirty=dirty,
                           region=interests_in)
     verdict = _stored_shape(target, walk.analysis.outcome)
-    evidence = _walk_evidence(graph, policy, party, verdict, walk, known)
+    evidence = _walk_evidence(graph, policy, party, verdict, walk, known, walked.details if walked else ())
     interest_count = settled_count + sum(len(interests_in.interests_of(pid)) for pid in by_subject if pid in region)
     evidence["subgraph"] = {"parties": len(walk.walked), "interests": interest_count, "truncated": False,
                             "settled_boundary": len(walk.boundary)}
