@@ -9,6 +9,7 @@ the on-demand evaluation of the whole ancestor subgraph (with the same changes).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from itertools import pairwise
 from typing import Any
@@ -269,6 +270,28 @@ def test_a_party_whose_id_spans_two_settled_ids_is_walked(graph: Graph, monkeypa
     assert u["evidence"]["subgraph"]["parties"] == 3 and u["evidence"]["subgraph"]["settled_boundary"] == 1
 
 
+def _asking(graph: Graph, monkeypatch: pytest.MonkeyPatch,
+            ask: Callable[[str], dict[str, Any] | None]) -> Callable[[str], tuple[dict[str, Any], list[str]]]:
+    """`ask`, returning its answer (never None) with the statements it read."""
+    statements = count_reads(graph, monkeypatch)
+
+    def asked(ref: str) -> tuple[dict[str, Any], list[str]]:
+        statements.clear()
+        result = ask(ref)
+        assert result is not None
+        return result, list(statements)
+
+    return asked
+
+
+def _assert_same_as_the_path_before(fast: dict[str, Any], before: dict[str, Any]) -> None:
+    """The answer read in one round trip equals the one read bundle first, evidence included."""
+    assert {k: v for k, v in fast.items() if k != "evidence"} == {k: v for k, v in before.items() if k != "evidence"}
+    assert _shown(fast) == _shown(before)
+    assert fast["evidence"]["holders"] == before["evidence"]["holders"]
+    assert fast["evidence"]["chain"] == before["evidence"]["chain"]
+
+
 def test_far_date_verdicts_read_the_party_the_stamp_and_the_walk_in_one_round_trip(
         graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
     """Once a date is known to be too broad with the data stamp last read, a verdict on it reads the party
@@ -286,14 +309,7 @@ def test_far_date_verdicts_read_the_party_the_stamp_and_the_walk_in_one_round_tr
          REdge("ru", "e", "OWNS", "equity", share_min=30.0, share_max=30.0),
          REdge("d", "c", "OWNS", "equity", share_min=10.0, share_max=10.0, end=date(2025, 9, 30))], {})
     later = date(2026, 1, 1)
-    statements = count_reads(graph, monkeypatch)
-
-    def asked(ref: str) -> tuple[dict[str, Any], list[str]]:
-        statements.clear()
-        result = shifted_verdict(graph, pol, generation, ref, later)
-        assert result is not None
-        return result, list(statements)
-
+    asked = _asking(graph, monkeypatch, lambda ref: shifted_verdict(graph, pol, generation, ref, later))
     a, first = asked("a")  # the bundle, then the date found too broad, then the walk
     assert a["verdict"] == "restricted" and first[0] == "engine/stored_bundle"
     e, reads = asked("GB-X:e")
@@ -304,11 +320,7 @@ def test_far_date_verdicts_read_the_party_the_stamp_and_the_walk_in_one_round_tr
         monkeypatch.setattr(shifted, "_LAST_STAMP", LRU(shifted.AFFECTED_CACHE_SIZE))  # the path before
         before, reads = asked(ref)
         assert reads[0] == "engine/stored_bundle"
-        assert {k: v for k, v in fast.items() if k != "evidence"} == {
-            k: v for k, v in before.items() if k != "evidence"}
-        assert _shown(fast) == _shown(before)
-        assert fast["evidence"]["holders"] == before["evidence"]["holders"]
-        assert fast["evidence"]["chain"] == before["evidence"]["chain"]
+        _assert_same_as_the_path_before(fast, before)
     _add_late_interest(graph, "ru", "c", 60.0)
     c, reads = asked("c")
     assert reads[:2] == [WALK, "engine/stored_bundle"], reads  # the stale walk, then afresh
@@ -566,14 +578,7 @@ def test_what_ifs_through_settled_parties_read_the_party_the_stamp_and_the_walk_
            for holder, subject in [*pairwise(ids), ("c", "t2"), ("c", "t3")]),
          REdge("c", "t4", "OWNS", "equity", share_min=10.0, share_max=10.0)], {})
     buys = [Change("add", "r", "a", share_min=60.0, share_max=60.0)]
-    statements = count_reads(graph, monkeypatch)
-
-    def asked(ref: str) -> tuple[dict[str, Any], list[str]]:
-        statements.clear()
-        result = what_if_verdict(graph, pol, generation, ref, buys)
-        assert result is not None
-        return result, list(statements)
-
+    asked = _asking(graph, monkeypatch, lambda ref: what_if_verdict(graph, pol, generation, ref, buys))
     t1, first = asked("t1")  # the bundle, the search below the change, then t1's ancestry settled
     assert first[0] == "engine/stored_bundle" and "engine/parties_below" in first
     assert t1["verdict"] == "restricted"
@@ -587,10 +592,7 @@ def test_what_ifs_through_settled_parties_read_the_party_the_stamp_and_the_walk_
         monkeypatch.setattr(shifted, "_LAST_STAMP", LRU(shifted.AFFECTED_CACHE_SIZE))  # the path before
         before, reads = asked(ref)
         assert reads[0] == "engine/stored_bundle"
-        assert {k: v for k, v in fast.items() if k != "evidence"} == {
-            k: v for k, v in before.items() if k != "evidence"}
-        assert fast["evidence"]["holders"] == before["evidence"]["holders"]
-        assert fast["evidence"]["chain"] == before["evidence"]["chain"]
+        _assert_same_as_the_path_before(fast, before)
     t4, reads = asked("t4")
     assert reads[0] == WALK and t4["verdict"] == "clear", reads
     _add_late_interest(graph, "r", "t4", 60.0)
