@@ -24,7 +24,7 @@ from typing import Any
 from app.db import Graph, native
 from app.engine.compute import layers_of
 from app.engine.evaluate import Edge, Node, analyse
-from app.engine.settled import settled_kept, settled_on
+from app.engine.settled import SettledParties, settled_kept, settled_on
 from app.engine.verdicts import (
     SUBGRAPH_LIMIT,
     Change,
@@ -191,8 +191,8 @@ def what_if_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], re
                     changes: list[Change]) -> dict[str, Any] | None:
     """The verdict on the generation's date with hypothetical changes (see the module); when too many parties
     lie below the changes, from the parties settled on that date (`what_if_through_settled`). None when the
-    caller should walk the party's whole ancestor subgraph instead (the party is newer than the generation,
-    or the settled path cannot answer)."""
+    caller should walk the party's whole ancestor subgraph instead (the party is newer than the generation and
+    the settled parties did not already answer, or the settled path cannot answer)."""
     as_of = native(generation["as_of"])
     generation_id = str(generation["id"])
     subjects = frozenset(change.subject for change in changes)
@@ -214,12 +214,11 @@ def what_if_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], re
     data = affected_parties(graph, generation, as_of, bundle["stamp"])
     if data is None:
         return None
-    limit = len(data.parties) + WHAT_IF_LIMIT
-    kept = settled_kept(generation_id, policy, as_of, bundle["stamp"])
     # the parties settled below the changes can tell without the search that it would find too many (a round
     # trip of 3-11 ms for the slowest what-ifs; README, "Benchmarks")
-    below = None if kept is not None and kept.reach_past(subjects, data.parties, limit) else parties_below(
-        graph, subjects, limit, known=data.parties)
+    kept = settled_kept(generation_id, policy, as_of, bundle["stamp"])
+    below = None if _too_many_below(kept, data, subjects) else parties_below(
+        graph, subjects, len(data.parties) + WHAT_IF_LIMIT, known=data.parties)
     if below is None:  # too many below the changes: from the parties settled on the generation's date
         return what_if_through_settled(graph, policy, party, as_of, changes,
                                        settled_on(generation_id, policy, as_of, bundle["stamp"]))
@@ -235,14 +234,20 @@ def what_if_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], re
     return _evaluate_affected(graph, policy, generation, party, bundle, affected, as_of, basis, changes)
 
 
+def _too_many_below(kept: SettledParties | None, data: Affected, subjects: frozenset[str]) -> bool:
+    """Whether the parties settled below the changes' subjects already tell that `parties_below` would find
+    more than a what-if evaluates with the generation (False when they cannot tell)."""
+    return kept is not None and kept.reach_past(subjects, data.parties, len(data.parties) + WHAT_IF_LIMIT)
+
+
 def _through_settled_known(generation_id: str, policy: Policy, as_of: date, stamp: tuple[str, ...],
                            subjects: frozenset[str]) -> bool:
     """Whether, with the data stamped `stamp`, `what_if_verdict` would answer from the settled parties, told
     from what is kept without reading anything (False when it cannot tell)."""
     found, data = _AFFECTED.lookup((generation_id, as_of, stamp))
-    kept = settled_kept(generation_id, policy, as_of, stamp) if found and data is not None else None
-    return data is not None and kept is not None and kept.reach_past(subjects, data.parties,
-                                                                     len(data.parties) + WHAT_IF_LIMIT)
+    if not found or data is None:
+        return False
+    return _too_many_below(settled_kept(generation_id, policy, as_of, stamp), data, subjects)
 
 
 def _holder_row(graph: Graph, generation: dict[str, Any], as_of: date, subject: str,
