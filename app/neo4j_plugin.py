@@ -3,7 +3,7 @@
 One procedure, `ownership.ancestry`: the on-demand engine's walk of a party's ancestry in one pass over the
 relationships (README, "Benchmarks"). It is an accelerator, not a dependency: a server without it (no JDK to
 build it, a server the project did not start, such as docker compose's) gets the same walk from the Cypher
-statement, more slowly (`app/engine/verdicts.py`, `walk_statement`).
+statement, more slowly (`read_walk` in app/engine/verdicts.py).
 
 The jar is built once per version of the sources, in the cache folder next to the server's jars, and copied
 into each local instance's `plugins` folder when the instance starts.

@@ -17,6 +17,7 @@ data changed since the generation) are the affected set, evaluated with the chan
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -28,6 +29,7 @@ from app.engine.settled import SettledParties, settled_kept, settled_on
 from app.engine.verdicts import (
     SUBGRAPH_LIMIT,
     Change,
+    RefWalk,
     _edge,
     _iso,
     _pins,
@@ -142,6 +144,28 @@ def _holder_node(row: dict[str, Any]) -> Node:
                 tuple(row.get("holder_nationalities") or ()))
 
 
+def _walk_as_last_read(graph: Graph, policy: Policy, generation_id: str, ref: str, as_of: date,
+                       settled_path: Callable[[tuple[str, ...]], bool]) -> tuple[SettledParties, RefWalk] | None:
+    """When `settled_path` says that, with the data stamp last read, the answer comes from the parties settled
+    on `as_of`: those parties and the walk of the party `ref` names up to them, read with the party and the
+    stamp in one round trip. None when no stamp was read yet, the settled path does not apply, no party has
+    that reference, or the data changed since the stamp was read (the walk does not stand then)."""
+    _, stamp = _LAST_STAMP.lookup(generation_id)
+    if stamp is None or not settled_path(stamp):
+        return None
+    settled = settled_on(generation_id, policy, as_of, stamp)
+    walked = walk_ref(graph, ref, as_of, settled.stops)
+    return (settled, walked) if walked is not None and walked.stamp == stamp else None
+
+
+def _stamped_bundle(graph: Graph, generation: dict[str, Any], ref: str,
+                    as_of: date) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`read_bundle` with the data stamp, kept as the one last read (`_walk_as_last_read`)."""
+    party, bundle = read_bundle(graph, generation, ref, as_of, with_stamp=True)
+    _LAST_STAMP.put(str(generation["id"]), bundle["stamp"])
+    return party, bundle
+
+
 def shifted_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], ref: str,
                     as_of: date) -> dict[str, Any] | None:
     """The verdict on `as_of` from the generation, or when too much changed from a walk up to the parties
@@ -151,21 +175,18 @@ def shifted_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], re
     if policy.active_overrides(generation_date) != policy.active_overrides(as_of):
         return None
     generation_id = str(generation["id"])
-    _, stamp = _LAST_STAMP.lookup(generation_id)
-    if stamp is not None and known_too_broad(generation, as_of, stamp):
-        # Too broad with the data as last read: walk now, reading the party and the stamp with the walk, in
-        # one round trip where the bundle, the walk and the evidence's details took three (README,
-        # "Benchmarks"). The walk stands only if the data did not change since.
-        settled = settled_on(generation_id, policy, as_of, stamp)
-        walked = walk_ref(graph, ref, as_of, settled.stops)
-        if walked is not None and walked.stamp == stamp:
-            return on_demand_verdict(graph, policy, walked.party, as_of, settled=settled, walked=walked)
-    party, bundle = read_bundle(graph, generation, ref, as_of, with_stamp=True)
-    _LAST_STAMP.put(generation_id, bundle["stamp"])
+    # too broad with the data as last read: the bundle, the walk and the evidence's details took three round
+    # trips (README, "Benchmarks")
+    early = _walk_as_last_read(graph, policy, generation_id, ref, as_of,
+                               lambda stamp: known_too_broad(generation, as_of, stamp))
+    if early is not None:
+        settled, walked = early
+        return on_demand_verdict(graph, policy, walked.party, as_of, settled=settled, walked=walked)
+    party, bundle = _stamped_bundle(graph, generation, ref, as_of)
     affected = affected_parties(graph, generation, as_of, bundle["stamp"])
     if affected is None:  # walk, stopping at parties settled by earlier verdicts on this date
         return on_demand_verdict(graph, policy, party, as_of,
-                                 settled=settled_on(str(generation["id"]), policy, as_of, bundle["stamp"]))
+                                 settled=settled_on(generation_id, policy, as_of, bundle["stamp"]))
     target = party["id"]
     basis = {"generation": generation["id"], "generation_as_of": _iso(generation["as_of"]),
              "changed_parties": affected.changed, "affected_parties": len(affected.parties)}
@@ -196,19 +217,15 @@ def what_if_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], re
     as_of = native(generation["as_of"])
     generation_id = str(generation["id"])
     subjects = frozenset(change.subject for change in changes)
-    _, stamp = _LAST_STAMP.lookup(generation_id)
-    if stamp is not None and _through_settled_known(generation_id, policy, as_of, stamp, subjects):
-        # From the parties settled on that date, as the data was last read: walk the party now, reading it and
-        # the stamp with the walk, in one round trip where the bundle and the walk took two (README,
-        # "Benchmarks"). The walk stands only if the data did not change since. A party newer than the
-        # generation is no exception here: the settled parties are the data's on that date, not the
-        # generation's.
-        settled = settled_on(generation_id, policy, as_of, stamp)
-        walked = walk_ref(graph, ref, as_of, settled.stops)
-        if walked is not None and walked.stamp == stamp:
-            return what_if_through_settled(graph, policy, walked.party, as_of, changes, settled, walked)
-    party, bundle = read_bundle(graph, generation, ref, as_of, with_stamp=True)
-    _LAST_STAMP.put(generation_id, bundle["stamp"])
+    # from the parties settled on that date as the data was last read: the bundle and the walk took two round
+    # trips (README, "Benchmarks"). A party newer than the generation is no exception here: the settled
+    # parties are the data's on that date, not the generation's.
+    early = _walk_as_last_read(graph, policy, generation_id, ref, as_of,
+                               lambda stamp: _through_settled_known(generation_id, policy, as_of, stamp, subjects))
+    if early is not None:
+        settled, walked = early
+        return what_if_through_settled(graph, policy, walked.party, as_of, changes, settled, walked)
+    party, bundle = _stamped_bundle(graph, generation, ref, as_of)
     if bundle["newer"]:
         return None
     data = affected_parties(graph, generation, as_of, bundle["stamp"])
