@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from app.db import Graph
-from app.engine import evaluate, shifted
+from app.engine import evaluate, shifted, verdicts
 from app.engine.compute import compute_generation
 from app.engine.service import verdict_for
 from app.engine.shifted import shifted_verdict, what_if_verdict
@@ -448,15 +448,27 @@ def test_what_if_verdicts_through_settled_parties_equal_full_ancestor_evaluation
         _assert_equals_walk(through, full, context)
 
 
-def _spy_on_restarts(monkeypatch: pytest.MonkeyPatch, restarted: list[bool]) -> None:
-    """Record, for each membership fixed point, whether it restarted from earlier verdicts (`dirty` given)."""
+def _spy_on_restarts(monkeypatch: pytest.MonkeyPatch, restarted: list[bool],
+                     regions: list[bool] | None = None) -> None:
+    """Record, for each membership fixed point, whether it restarted from earlier verdicts (`dirty` given,
+    or the region restarted from the settled values read when needed, `restart_region`, which always does);
+    in `regions`, for each region so restarted, whether it was answered (not over its budget)."""
     whole = evaluate.fixed_point
+    region = evaluate.restart_region  # as verdicts imported it
 
     def spy(*args: Any, **kwargs: Any) -> Any:
         restarted.append(kwargs.get("dirty", args[6] if len(args) > 6 else None) is not None)
         return whole(*args, **kwargs)
 
+    def region_spy(*args: Any, **kwargs: Any) -> Any:
+        answer = region(*args, **kwargs)
+        restarted.append(True)
+        if regions is not None:
+            regions.append(answer is not None)
+        return answer
+
     monkeypatch.setattr(evaluate, "fixed_point", spy)
+    monkeypatch.setattr(verdicts, "restart_region", region_spy)
 
 
 def _spy_on_lookthrough_restarts(monkeypatch: pytest.MonkeyPatch, restarted: list[bool]) -> None:
@@ -480,8 +492,9 @@ def test_what_ifs_adding_interests_through_settled_parties_restart_from_them_and
     """What-ifs that only add interests, through settled parties: when no added interest stands in for an
     existing one, the region's look-through starts from the settled shares (`evaluate.lookthrough` with
     `assumed`), and when the policy does not count undisclosed ownership either, its fixed point from the
-    settled verdicts (`evaluate.fixed_point` with `dirty`); every verdict, look-through share and evidence
-    must still equal the walk with the same changes."""
+    settled verdicts (`evaluate.fixed_point` with `dirty`); when no override pins a party on the date too,
+    both read the settled values where needed (`evaluate.restart_region`). Every verdict, look-through
+    share and evidence must still equal the walk with the same changes."""
     monkeypatch.setattr(shifted, "WHAT_IF_LIMIT", 0)
     nodes, edges, pol_fields = case
     pol, generation = _published(graph, nodes, edges, pol_fields)
@@ -490,7 +503,8 @@ def test_what_ifs_adding_interests_through_settled_parties_restart_from_them_and
         return
     restarted: list[bool] = []
     shares_restarted: list[bool] = []
-    _spy_on_restarts(monkeypatch, restarted)
+    regions: list[bool] = []
+    _spy_on_restarts(monkeypatch, restarted, regions)
     _spy_on_lookthrough_restarts(monkeypatch, shares_restarted)
     replaces = any(c.replaces(e.holder, e.subject, e.relation, e.measure, e.kind) for c in changes for e in edges)
     asked = [node.id for node in nodes]
@@ -498,12 +512,16 @@ def test_what_ifs_adding_interests_through_settled_parties_restart_from_them_and
     for ref in asked:
         restarted.clear()
         shares_restarted.clear()
+        regions.clear()
         through = what_if_verdict(graph, pol, generation, ref, changes)
         if through is None or not through["evidence"].get("subgraph"):
             continue
-        event("restarted from the settled verdicts" if restarted[-1] else "computed from nothing")
+        event("region restarted from settled values read where needed" if regions and regions[-1] else
+              "restarted from the settled verdicts" if restarted[-1] else "computed from nothing")
         if not pol.undisclosed_counts and not replaces:
             assert restarted[-1], (ref, changes)
+            if not pol.active_overrides(GENERATION_DATE):
+                assert regions == [True], (ref, changes)
         if not replaces:  # the look-through does not depend on undisclosed ownership
             assert shares_restarted[-1], (ref, changes)
         full = on_demand_verdict(graph, pol, resolve(graph, ref), GENERATION_DATE, changes)
@@ -526,15 +544,53 @@ def test_a_what_if_restarted_from_settled_verdicts_follows_the_verdicts_it_moves
                                  chain, {"undisclosed_counts": False})
     changes = [Change("add", "ru2", "c0", share_min=30.0, share_max=30.0)]
     restarted: list[bool] = []
-    _spy_on_restarts(monkeypatch, restarted)
+    regions: list[bool] = []
+    _spy_on_restarts(monkeypatch, restarted, regions)
     for ref, expected in [("c3", "clear"), ("c2", "restricted"), ("c1", "restricted")]:
         assert verdict_for(graph, pol, ref)["verdict"] == "clear"
         restarted.clear()
+        regions.clear()
         through = what_if_verdict(graph, pol, generation, ref, changes)
+        assert regions == [True], ref
         assert through is not None and through["evidence"]["subgraph"] and restarted[-1], (ref, restarted)
         full = on_demand_verdict(graph, pol, resolve(graph, ref), GENERATION_DATE, changes)
         assert through["verdict"] == full["verdict"] == expected, ref
         _assert_equals_walk(through, full, ref)
+
+
+def test_a_restarted_region_past_its_budget_is_evaluated_whole(graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A look-through restarted from values read when needed that runs past its budget raises `OverBudget`
+    (it cannot compute from nothing without every party's interests), `restart_region` answers None, and
+    the what-if evaluates its region whole instead, with the same verdict and evidence as the walk. The
+    chain of the test above, with a budget of no updates."""
+    monkeypatch.setattr(shifted, "WHAT_IF_LIMIT", 0)
+    with pytest.raises(evaluate.OverBudget):
+        evaluate.lookthrough({"a"}, (), (), GENERATION_DATE, max_rounds=0, assumed={}, dirty=["a"],
+                             interests_of=lambda nid: [], subjects_of=lambda nid: (), before=lambda nid: None)
+    whole = evaluate.lookthrough
+
+    def no_budget(*args: Any, **kwargs: Any) -> Any:
+        if "before" in kwargs:
+            kwargs["max_rounds"] = 0
+        return whole(*args, **kwargs)
+
+    monkeypatch.setattr(evaluate, "lookthrough", no_budget)
+    chain = [REdge(holder, subject, "OWNS", "equity", share_min=share, share_max=share)
+             for holder, subject, share in [("ru", "c0", 30.0), ("c0", "c1", 60.0), ("c1", "c2", 60.0)]]
+    pol, generation = _published(graph, [RNode("ru", "entity", jurisdiction="RU"),
+                                         RNode("ru2", "entity", jurisdiction="RU"),
+                                         *(RNode(f"c{i}", "entity", jurisdiction="GB") for i in range(3))],
+                                 chain, {"undisclosed_counts": False})
+    changes = [Change("add", "ru2", "c0", share_min=30.0, share_max=30.0)]
+    restarted: list[bool] = []
+    regions: list[bool] = []
+    _spy_on_restarts(monkeypatch, restarted, regions)
+    assert verdict_for(graph, pol, "c2")["verdict"] == "clear"
+    through = what_if_verdict(graph, pol, generation, "c2", changes)
+    assert regions == [False] and restarted[-2:] == [True, True], restarted  # the region, then the whole one
+    full = on_demand_verdict(graph, pol, resolve(graph, "c2"), GENERATION_DATE, changes)
+    assert through is not None and through["verdict"] == full["verdict"] == "restricted"
+    _assert_equals_walk(through, full, "c2")
 
 
 def test_what_ifs_skip_the_search_below_their_changes_when_the_settled_parties_pass_its_limit(

@@ -137,6 +137,9 @@ class SettledParties:
     # written before them, so every party a reader finds in `parties` is in both)
     holders: dict[str, tuple[str, ...]] = field(default_factory=dict)
     held_in: dict[str, list[str]] = field(default_factory=dict)
+    # the settled parties that are seeds, which keep their values whatever a what-if adds (kept as a set so
+    # that a what-if takes them out of its 1,500 parties at once)
+    seeds: set[str] = field(default_factory=set)
     # one walk kept at a time: two walks adding their stops at once from the same stops would each write
     # them without the other's, and a party kept without its stop is never one (`add` skips kept parties)
     _adding: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
@@ -162,6 +165,8 @@ class SettledParties:
                     self.holders[pid] = held
                     for holder in held:
                         self.held_in.setdefault(holder, []).append(pid)
+                    if item[1]:
+                        self.seeds.add(pid)
                 self.parties.update(fresh)  # one update: a concurrent reader never sees half a walk
                 # after the parties: a walk that reads the new stops finds every party they name in `parties`
                 self.stops = self.stops.with_ids(fresh)
