@@ -172,16 +172,16 @@ def test_walk_stops_at_parties_settled_on_the_date_and_the_evidence_climbs_throu
 
 
 def _count_searches(monkeypatch: pytest.MonkeyPatch) -> list[frozenset[str]]:
-    """The start of every search for the parties below others (`shifted.parties_below`), as they run."""
+    """The start of every search for the parties below others, as they run: alone (`shifted.parties_below`)
+    or in a what-if's bundle read, each read by `shifted._found_below`."""
     searches: list[frozenset[str]] = []
-    search = shifted.parties_below
+    found = shifted._found_below
 
-    def counted(graph: Graph, start: frozenset[str], limit: int,
-                known: frozenset[str] = frozenset()) -> frozenset[str] | None:
+    def counted(ids: list[str], start: frozenset[str], known: frozenset[str], limit: int) -> frozenset[str] | None:
         searches.append(start)
-        return search(graph, start, limit, known)
+        return found(ids, start, known, limit)
 
-    monkeypatch.setattr(shifted, "parties_below", counted)
+    monkeypatch.setattr(shifted, "_found_below", counted)
     return searches
 
 
@@ -593,6 +593,29 @@ def test_a_restarted_region_past_its_budget_is_evaluated_whole(graph: Graph, mon
     _assert_equals_walk(through, full, "c2")
 
 
+def test_a_what_if_above_a_party_found_crowded_needs_no_search(graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    """p -> a -> b -> t and b -> k1, k2, k3 (60% each, all GB; an RU seed r), with a limit of 3 parties below
+    the changes. r buying 60% of b, asked about t, searches below b, finds five (b, t and the k's) and
+    settles t's ancestry. r buying 60% of a then needs no search: b lies below a among the settled parties,
+    and b was found to have too many below it, so a does too. The settled parties alone (a, b and t) would
+    not have told. Both equal the walk with the same change."""
+    monkeypatch.setattr(shifted, "WHAT_IF_LIMIT", 3)
+    searches = _count_searches(monkeypatch)
+    chain = [("p", "a"), ("a", "b"), ("b", "t"), *(("b", f"k{i}") for i in range(1, 4))]
+    pol, generation = _published(
+        graph, [RNode("r", "entity", jurisdiction="RU"),
+                *(RNode(i, "entity", jurisdiction="GB") for i in ["p", "a", "b", "t", "k1", "k2", "k3"])],
+        [REdge(holder, subject, "OWNS", "equity", share_min=60.0, share_max=60.0) for holder, subject in chain], {})
+    for subject, searched in (("b", 1), ("a", 0)):
+        buys = [Change("add", "r", subject, share_min=60.0, share_max=60.0)]
+        through = what_if_verdict(graph, pol, generation, "t", buys)
+        assert through is not None and through["verdict"] == "restricted"
+        assert through["evidence"]["subgraph"]["settled_boundary"] >= 1, through["evidence"]["subgraph"]
+        assert searches.count(frozenset({subject})) == searched, (subject, searches)
+        _assert_equals_walk(through, on_demand_verdict(graph, pol, resolve(graph, "t"), GENERATION_DATE, buys),
+                            subject)
+
+
 def test_what_ifs_skip_the_search_below_their_changes_when_the_settled_parties_pass_its_limit(
         graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
     """A chain g -> a -> b -> c -> t1 and c -> t2 (60% each, all GB; an RU seed r) with a limit of 3 parties
@@ -614,6 +637,47 @@ def test_what_ifs_skip_the_search_below_their_changes_when_the_settled_parties_p
         assert searches.count(frozenset({"a"})) == searched, (target, searches)  # (the other: the data's changes)
         _assert_equals_walk(through, on_demand_verdict(graph, pol, resolve(graph, target), GENERATION_DATE, buys),
                             target)
+
+
+def test_a_what_ifs_search_below_its_changes_shares_the_bundles_round_trip(
+        graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the data's affected set is known with the data stamp last read, a what-if that needs the search
+    below its changes runs it in the bundle's round trip (`stored_bundle_below`); the stamp read with the
+    bundle checks the guess, and after a load that moved it the search runs again on its own. A chain
+    g -> a -> b -> c -> t1 and c -> t2 (60% each; r, RU), with a limit of 3 parties below the changes: below
+    c lie 3 (the generation answers), below a 5 (the settled parties answer). Then g takes 10% of t2, which
+    puts t2 in the data's affected set and the limit at 4: below b lie 4. Each equals the walk with the same
+    change."""
+    monkeypatch.setattr(shifted, "WHAT_IF_LIMIT", 3)
+    searches = _count_searches(monkeypatch)
+    ids = ["g", "a", "b", "c", "t1"]
+    pol, generation = _published(
+        graph, [RNode("r", "entity", jurisdiction="RU"),
+                *(RNode(i, "entity", jurisdiction="GB") for i in [*ids, "t2"])],
+        [REdge(holder, subject, "OWNS", "equity", share_min=60.0, share_max=60.0)
+         for holder, subject in [*pairwise(ids), ("c", "t2")]], {})
+
+    def buys(subject: str) -> list[Change]:
+        return [Change("add", "r", subject, share_min=60.0, share_max=60.0)]
+
+    asking: list[Change] = []
+    asked = _asking(graph, monkeypatch, lambda ref: what_if_verdict(graph, pol, generation, ref, asking))
+    for subject, ref, guessed, alone, generation_answers in (("c", "t1", False, True, True),
+                                                            ("c", "t2", True, False, True),
+                                                            ("a", "t1", True, False, False),
+                                                            ("b", "t2", True, True, True)):
+        if (subject, ref) == ("b", "t2"):
+            _add_late_interest(graph, "g", "t2", 10.0)  # the stamp moves: the guess does not hold
+        asking[:] = buys(subject)
+        searches.clear()
+        result, reads = asked(ref)
+        assert reads[0] == ("engine/stored_bundle_below" if guessed else "engine/stored_bundle"), reads
+        assert searches.count(frozenset({subject})) == 1, (reads, searches)
+        assert ("engine/parties_below" in reads) == alone, (subject, ref, reads)
+        assert ("basis" in result["evidence"]) == generation_answers, (subject, ref)
+        assert result["verdict"] == "restricted"
+        _assert_equals_walk(result, on_demand_verdict(graph, pol, resolve(graph, ref), GENERATION_DATE, buys(subject)),
+                            (subject, ref))
 
 
 def test_what_ifs_through_settled_parties_read_the_party_the_stamp_and_the_walk_in_one_round_trip(

@@ -98,3 +98,7 @@ def test_the_settled_parties_below_changes_tell_when_a_search_would_find_too_man
     known = frozenset({"c", "x", "y"})  # c and two parties the memo does not hold: b, then three known
     assert settled.reach_past({"b"}, known, 3) and not settled.reach_past({"b"}, known, 4)
     assert not settled.reach_past({"unsettled"}, frozenset(), 1) and settled.reach_past({"unsettled"}, frozenset(), 0)
+    # a crowded party (found earlier to have too many below it) at the start or settled below it tells at once
+    assert settled.reach_past({"a"}, frozenset(), 4, crowded={"c"})
+    assert settled.reach_past({"unsettled"}, frozenset(), 4, crowded={"unsettled"})
+    assert not settled.reach_past({"b"}, frozenset(), 4, crowded={"d"})  # d is not below b

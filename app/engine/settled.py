@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -171,16 +171,20 @@ class SettledParties:
                 # after the parties: a walk that reads the new stops finds every party they name in `parties`
                 self.stops = self.stops.with_ids(fresh)
 
-    def reach_past(self, start: Iterable[str], known: frozenset[str], limit: int) -> bool:
+    def reach_past(self, start: Iterable[str], known: frozenset[str], limit: int,
+                   crowded: Container[str] = frozenset()) -> bool:
         """Whether `start`, `known` (closed downwards: everything below a party in it is in it) and the
-        settled parties below `start` through the interests kept here are more than `limit` parties. Those
-        are a part of what `parties_below` finds from the same arguments (it follows interests of any date
-        and every party), so True means that it would find too many as well."""
+        settled parties below `start` through the interests kept here are more than `limit` parties, or
+        `start` or a settled party below it is `crowded` (a party with more than `limit` below it, with
+        `known`, found earlier). Those are a part of what `parties_below` finds from the same arguments (it
+        follows interests of any date and every party), so True means that it would find too many as well."""
         count = len(known)
         seen: set[str] = set()
         stack = list(start)
         while stack:
             pid = stack.pop()
+            if pid in crowded:
+                return True
             if pid in seen or pid in known:
                 continue
             seen.add(pid)

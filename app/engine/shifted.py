@@ -75,6 +75,10 @@ _AFFECTED: LRU[tuple[str, date, tuple[str, ...]], Affected | None] = LRU(AFFECTE
 _TOO_BROAD_FROM: LRU[tuple[str, tuple[str, ...], bool], date] = LRU(AFFECTED_CACHE_SIZE)
 # by generation: the data stamp the last other-date verdict read (a guess at the next one's, checked by it)
 _LAST_STAMP: LRU[str, tuple[str, ...]] = LRU(AFFECTED_CACHE_SIZE)
+# by generation, data stamp and limit (on the generation's date): the parties a what-if's search found, each
+# alone, to have more parties below it than the limit (with the affected set); any party above one of them
+# has as many below it, so a what-if whose change is above one needs no search (`_too_many_below`)
+_CROWDED: LRU[tuple[str, tuple[str, ...], int], set[str]] = LRU(AFFECTED_CACHE_SIZE)
 
 
 def affected_parties(graph: Graph, generation: dict[str, Any], as_of: date,
@@ -132,9 +136,18 @@ def parties_below(graph: Graph, start: frozenset[str], limit: int,
                   known: frozenset[str] = frozenset()) -> frozenset[str] | None:
     """`start` and every party below it through ownership and control (any date); None when more than
     `limit` parties. Parties in `known` are taken as already found with everything below them."""
+    [row] = graph.read("engine/parties_below", **_below_search(start, known, limit))
+    return _found_below(row["below"], start, known, limit)
+
+
+def _below_search(start: frozenset[str], known: frozenset[str], limit: int) -> dict[str, Any]:
+    """The parameters of `fragments/parties_below` for `parties_below`'s arguments."""
     # One more than the limit is enough to tell: with fewer, the statement returned all there are.
-    [row] = graph.read("engine/parties_below", ids=sorted(start - known), known=sorted(known), limit=limit + 1)
-    found = frozenset(row["ids"]) | start | known
+    return {"below_ids": sorted(start - known), "below_known": sorted(known), "below_limit": limit + 1}
+
+
+def _found_below(ids: list[str], start: frozenset[str], known: frozenset[str], limit: int) -> frozenset[str] | None:
+    found = frozenset(ids) | start | known
     return None if len(found) > limit else found
 
 
@@ -158,10 +171,12 @@ def _walk_as_last_read(graph: Graph, policy: Policy, generation_id: str, ref: st
     return (settled, walked) if walked is not None and walked.stamp == stamp else None
 
 
-def _stamped_bundle(graph: Graph, generation: dict[str, Any], ref: str,
-                    as_of: date) -> tuple[dict[str, Any], dict[str, Any]]:
-    """`read_bundle` with the data stamp, kept as the one last read (`_walk_as_last_read`)."""
-    party, bundle = read_bundle(graph, generation, ref, as_of, with_stamp=True)
+def _stamped_bundle(graph: Graph, generation: dict[str, Any], ref: str, as_of: date,
+                    below: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`read_bundle` with the data stamp, kept as the one last read (`_walk_as_last_read`); with `below`
+    (`_below_search`'s parameters), the search too."""
+    search = None if below is None else (below["below_ids"], below["below_known"], below["below_limit"])
+    party, bundle = read_bundle(graph, generation, ref, as_of, with_stamp=True, below=search)
     _LAST_STAMP.put(str(generation["id"]), bundle["stamp"])
     return party, bundle
 
@@ -220,22 +235,37 @@ def what_if_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], re
     # from the parties settled on that date as the data was last read: the bundle and the walk took two round
     # trips (README, "Benchmarks"). A party newer than the generation is no exception here: the settled
     # parties are the data's on that date, not the generation's.
-    early = _walk_as_last_read(graph, policy, generation_id, ref, as_of,
-                               lambda stamp: _through_settled_known(generation_id, policy, as_of, stamp, subjects))
+    told: dict[tuple[str, ...], bool] = {}
+
+    def through_settled(stamp: tuple[str, ...]) -> bool:
+        told[stamp] = _through_settled_known(generation_id, policy, as_of, stamp, subjects)
+        return told[stamp]
+
+    early = _walk_as_last_read(graph, policy, generation_id, ref, as_of, through_settled)
     if early is not None:
         settled, walked = early
         return what_if_through_settled(graph, policy, walked.party, as_of, changes, settled, walked)
-    party, bundle = _stamped_bundle(graph, generation, ref, as_of)
+    # the search below the changes in the bundle's round trip, when it will be needed with the data as last
+    # read: the stamp read with the bundle tells whether the guess held
+    guess = _search_as_last_read(generation_id, as_of, subjects, told)
+    party, bundle = _stamped_bundle(graph, generation, ref, as_of, None if guess is None else guess[1])
     if bundle["newer"]:
         return None
     data = affected_parties(graph, generation, as_of, bundle["stamp"])
     if data is None:
         return None
-    # the parties settled below the changes can tell without the search that it would find too many (a round
-    # trip of 3-11 ms for the slowest what-ifs; README, "Benchmarks")
-    kept = settled_kept(generation_id, policy, as_of, bundle["stamp"])
-    below = None if _too_many_below(kept, data, subjects) else parties_below(
-        graph, subjects, len(data.parties) + WHAT_IF_LIMIT, known=data.parties)
+    limit = len(data.parties) + WHAT_IF_LIMIT
+    crowded = _crowded(generation_id, data)
+    if guess is not None and guess[0] == bundle["stamp"]:
+        below = _found_below(bundle["below"], subjects, data.parties, limit)
+    elif _too_many_below(settled_kept(generation_id, policy, as_of, bundle["stamp"]), data, subjects, crowded):
+        # the parties settled below the changes tell without the search that it would find too many (a round
+        # trip of 3-11 ms for the slowest what-ifs; README, "Benchmarks")
+        below = None
+    else:
+        below = parties_below(graph, subjects, limit, known=data.parties)
+    if below is None and len(subjects) == 1:
+        crowded.update(subjects)
     if below is None:  # too many below the changes: from the parties settled on the generation's date
         return what_if_through_settled(graph, policy, party, as_of, changes,
                                        settled_on(generation_id, policy, as_of, bundle["stamp"]))
@@ -251,10 +281,41 @@ def what_if_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], re
     return _evaluate_affected(graph, policy, generation, party, bundle, affected, as_of, basis, changes)
 
 
-def _too_many_below(kept: SettledParties | None, data: Affected, subjects: frozenset[str]) -> bool:
-    """Whether the parties settled below the changes' subjects already tell that `parties_below` would find
-    more than a what-if evaluates with the generation (False when they cannot tell)."""
-    return kept is not None and kept.reach_past(subjects, data.parties, len(data.parties) + WHAT_IF_LIMIT)
+def _search_as_last_read(generation_id: str, as_of: date, subjects: frozenset[str],
+                         told: dict[tuple[str, ...], bool]) -> tuple[tuple[str, ...], dict[str, Any]] | None:
+    """With the data stamp last read: that stamp and the parameters of the search below the changes, when
+    the what-if will need it: the affected set is known and not too broad, and what is kept could not tell
+    that the search would find too many (`told`: `_through_settled_known` for that stamp, asked already).
+    None otherwise. The search then shares the bundle's round trip (two round trips took 1.5-3 ms more;
+    README, "Benchmarks")."""
+    _, stamp = _LAST_STAMP.lookup(generation_id)
+    if stamp is None or told.get(stamp) is not False:
+        return None
+    found, data = _AFFECTED.lookup((generation_id, as_of, stamp))
+    if not found or data is None:
+        return None
+    return stamp, _below_search(subjects, data.parties, len(data.parties) + WHAT_IF_LIMIT)
+
+
+def _crowded(generation_id: str, data: Affected) -> set[str]:
+    """The parties found to have more below them than a what-if evaluates with the generation (`_CROWDED`)."""
+    key = (generation_id, data.stamp, len(data.parties) + WHAT_IF_LIMIT)
+    _, crowded = _CROWDED.lookup(key)
+    if crowded is None:
+        crowded = set()
+        _CROWDED.put(key, crowded)
+    return crowded
+
+
+def _too_many_below(kept: SettledParties | None, data: Affected, subjects: frozenset[str],
+                    crowded: set[str]) -> bool:
+    """Whether the parties settled below the changes' subjects, or the subjects themselves, already tell
+    that `parties_below` would find more than a what-if evaluates with the generation (False when they
+    cannot tell): a subject or a settled party below it is `crowded`, or they are too many themselves."""
+    limit = len(data.parties) + WHAT_IF_LIMIT
+    if not crowded.isdisjoint(subjects):
+        return True
+    return kept is not None and kept.reach_past(subjects, data.parties, limit, crowded)
 
 
 def _through_settled_known(generation_id: str, policy: Policy, as_of: date, stamp: tuple[str, ...],
@@ -264,7 +325,8 @@ def _through_settled_known(generation_id: str, policy: Policy, as_of: date, stam
     found, data = _AFFECTED.lookup((generation_id, as_of, stamp))
     if not found or data is None:
         return False
-    return _too_many_below(settled_kept(generation_id, policy, as_of, stamp), data, subjects)
+    return _too_many_below(settled_kept(generation_id, policy, as_of, stamp), data, subjects,
+                           _crowded(generation_id, data))
 
 
 def _holder_row(graph: Graph, generation: dict[str, Any], as_of: date, subject: str,
