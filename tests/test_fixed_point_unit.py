@@ -9,6 +9,7 @@ from typing import Any
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
+from app.engine import evaluate
 from app.engine.evaluate import Edge, Node, fixed_point
 from tests.engine_helpers import policy, to_evaluator
 from tests.reference import REdge, RNode
@@ -69,3 +70,28 @@ def test_only_the_added_interests_subject_and_what_it_reaches_are_computed() -> 
     assert again_lower == again_upper == {"ru", "ru2", "c0", "c1"}
     assert set(sums) == {"c0", "c1", "c2"}
     assert fixed_point(nodes, [*edges, added], pol, AS_OF)[:2] == (again_lower, again_upper)
+
+
+@settings(max_examples=2000, deadline=None, derandomize=True)
+@given(case=graphs(), picks=st.data())
+def test_the_sums_of_a_party_with_one_interest_or_none_equal_the_grouped_sums(
+        case: tuple[list[RNode], list[REdge], dict[str, Any]], picks: st.DataObject) -> None:
+    """`_sums` takes a party with one interest held in it, or none, without grouping them (`_one_sum`): for
+    any interest of the random graphs (ranges, exclusive bounds, control, dates, direct or indirect), with
+    any memberships of its holder and any policy, the same sums as the grouping, which a second interest
+    of a measure the policy does not count leaves as they are."""
+    rnodes, redges, pol_fields = case
+    pol = policy(**pol_fields)
+    nodes, edges = to_evaluator(rnodes, redges)
+    if not edges:
+        assert evaluate._sums("x", [], set(), set(), pol, AS_OF) == evaluate._Sums()
+        return
+    edge = picks.draw(st.sampled_from(edges))
+    lower = picks.draw(st.sets(st.sampled_from(list(nodes))))
+    upper = lower | picks.draw(st.sets(st.sampled_from(list(nodes))))
+    as_of = picks.draw(st.sampled_from([AS_OF, date(2019, 1, 1), date(2031, 1, 1)]))
+    uncounted = Edge(edge.holder, edge.subject, "OWNS", "a measure no policy counts", share_min=90.0, share_max=90.0)
+    grouped = evaluate._sums(edge.subject, [edge, uncounted], lower, upper, pol, as_of)
+    assert evaluate._sums(edge.subject, [edge], lower, upper, pol, as_of) == grouped
+    assert evaluate._sums(edge.subject, [], lower, upper, pol, as_of) == evaluate._sums(
+        edge.subject, [uncounted], lower, upper, pol, as_of)

@@ -105,6 +105,8 @@ class _Sums:
 
 def _sums(subject: str, incoming: list[Edge], lower: Container[str], upper: Container[str], policy: Policy,
           as_of: date) -> _Sums:
+    if len(incoming) < 2:  # most parties of a walk: nothing to group
+        return _one_sum(incoming[0], lower, upper, policy, as_of) if incoming else _Sums()
     holdings: dict[tuple[str, str, bool], tuple[int, int]] = {}
     out = _Sums()
     for edge in incoming:
@@ -137,6 +139,31 @@ def _sums(subject: str, incoming: list[Edge], lower: Container[str], upper: Cont
             remainders.append(HUNDRED - sum(lo for holder, lo, _ in members if holder not in upper))
     out.lower, out.upper = max(lows), max(highs)
     out.remainder = max(remainders) if remainders else None
+    return out
+
+
+def _one_sum(edge: Edge, lower: Container[str], upper: Container[str], policy: Policy, as_of: date) -> _Sums:
+    """`_sums` of a party with one interest held in it, without the grouping: in the far-date walks of the
+    bench, 3,612 of 11,702 parties computed had one interest held in them and 5,234 none, and the grouping's
+    dictionaries and lists took most of `_sums`' time (README, "Benchmarks")."""
+    out = _Sums()
+    if not edge.valid(as_of):
+        return out
+    if edge.relation == "CONTROLS":
+        if edge.kind in policy.control_kinds and edge.holder in upper:
+            out.control_upper = True
+            out.control_lower = edge.holder in lower
+        return out
+    if edge.measure not in policy.ownership_measures:
+        return out
+    lo = lower_code(edge.share_min, edge.share_min_exclusive)
+    held_upper = edge.holder in upper
+    if edge.holder in lower:
+        out.lower = max(lo, 0)
+    if held_upper:
+        out.upper = max(upper_code(edge.share_max, edge.share_max_exclusive), 0)
+    if edge.direct != "indirect":
+        out.remainder = HUNDRED - (0 if held_upper else lo)
     return out
 
 
