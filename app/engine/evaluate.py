@@ -305,9 +305,9 @@ def lookthrough(nodes: Collection[str], edges: Iterable[Edge], seeds: Iterable[s
     few dozen parties it computes, not those of all 1,500.
 
     With `before` as well, every party without a value here (`assumed` left empty) has the one `before`
-    gives, read when needed: the same as `assumed` holding every party's value and `fixed` every one outside
-    `nodes`, without copying them. Then a restart past its budget raises `OverBudget` (the values from
-    nothing would need every party's interests)."""
+    gives, read when a party's interests are indexed (its own and its holders'): the same as `assumed`
+    holding every party's value and `fixed` every one outside `nodes`, without copying them. Then a restart
+    past its budget raises `OverBudget` (the values from nothing would need every party's interests)."""
     value = {n: (1.0, 1.0) for n in seeds} | (fixed or {})
     given = set(value)
     incoming: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
@@ -334,6 +334,10 @@ def lookthrough(nodes: Collection[str], edges: Iterable[Edge], seeds: Iterable[s
         if lazy and nid not in indexed and interests_of is not None:
             indexed.add(nid)
             index(interests_of(nid))
+            if before is not None:  # the values before of the party and its holders, once, as plain entries
+                for party in (nid, *incoming[nid]):
+                    if party not in value and (earlier := before(party)) is not None:
+                        value[party] = earlier
         # both sums in one pass, each in the holders' order as before: the same floats to the last bit
         lo = hi = 0.0
         for holder, (share_lo, share_hi) in incoming[nid].items():
@@ -349,7 +353,7 @@ def lookthrough(nodes: Collection[str], edges: Iterable[Edge], seeds: Iterable[s
         return False
 
     if assumed is not None and dirty is not None:
-        restarted = (_SharesFrom(value, before) if before is not None else
+        restarted = (dict(value) if before is not None else
                      value | {n: v for n, v in assumed.items() if n in nodes and n not in given and v[1] > 0.0})
         subjects = subjects_of if lazy and subjects_of is not None else lambda n: outgoing.get(n, ())
         if _climbed(restarted, update, subjects, [n for n in dirty if n in nodes and n not in given],
@@ -381,24 +385,6 @@ def lookthrough(nodes: Collection[str], edges: Iterable[Edge], seeds: Iterable[s
 
 class OverBudget(Exception):
     """A look-through restarted from values read when needed took more updates than its budget."""
-
-
-class _SharesFrom(dict[str, tuple[float, float]]):
-    """Look-through values computed here, and for every other party the one before (`before`): `update`
-    reads values through `get` only."""
-
-    __slots__ = ("_before",)
-
-    def __init__(self, values: dict[str, tuple[float, float]],
-                 before: Callable[[str], tuple[float, float] | None]) -> None:
-        super().__init__(values)
-        self._before = before
-
-    def get(self, nid: str, default: Any = None) -> Any:  # type: ignore[override]
-        found = dict.get(self, nid)
-        if found is None:
-            found = self._before(nid)
-        return default if found is None else found
 
 
 def _climbed(value: dict[str, tuple[float, float]], update: Callable[[str, dict[str, tuple[float, float]]], bool],

@@ -18,6 +18,7 @@ import threading
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from operator import itemgetter
 from typing import Any
 
 from app.engine.evaluate import Analysis, Edge
@@ -71,6 +72,12 @@ def settled_kind(settled: Settled) -> str | None:
 
 def settled_interest_count(settled: Settled) -> int:
     return len(settled[5])
+
+
+def settled_interest_total(parties: dict[str, Settled], ids: Iterable[str]) -> int:
+    """How many interests are held in these settled parties, counted without a call a party (a what-if
+    counts those of its 1,500)."""
+    return sum(map(len, map(itemgetter(5), map(parties.__getitem__, ids))))
 
 
 def settled_interests(party_id: str, settled: Settled) -> list[Edge]:

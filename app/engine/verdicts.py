@@ -23,6 +23,7 @@ from app.engine.settled import (
     SettledParties,
     StopIds,
     settled_interest_count,
+    settled_interest_total,
     settled_interests,
     settled_kind,
     settled_lookthrough,
@@ -867,9 +868,12 @@ def _restarted_region(graph: Graph, policy: Policy, party: dict[str, Any], as_of
                               region_interests.subjects_of, policy, as_of)
     if analysis is None:
         return None
-    boundary = set().union(*map(holders_after, scope)) - scope
-    interest_count = (sum(settled_interest_count(known[pid]) for pid in scope if pid not in by_subject)
-                      + sum(len(region_interests.interests_of(pid)) for pid in by_subject if pid in scope))
+    # for the evidence's counts; the parties no change is about straight from the memo's maps
+    plain = scope - by_subject.keys()
+    changed = scope - plain
+    boundary = set().union(*map(settled.holders.__getitem__, plain), *map(holders_after, changed)) - scope
+    interest_count = (settled_interest_total(known, plain)
+                      + sum(len(region_interests.interests_of(pid)) for pid in changed))
     walk = _Walked(list(scope), {}, boundary, region_interests, region_interests.interests_of, {}, analysis,
                    truncated=False, complete=False)
     return walk, interest_count
