@@ -13,7 +13,6 @@ upwards: a settled party's holders are settled too, and the evidence can climb t
 
 from __future__ import annotations
 
-import sys
 import threading
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
@@ -41,14 +40,16 @@ SETTLED_PARTIES = 100_000
 Settled = tuple[str, str | None, bool, float, float, tuple[tuple[Any, ...], ...], str | None]
 
 
-def _word(text: str | None) -> str | None:
-    return None if text is None else sys.intern(text)  # relation, measure, kind: a few values, held once
+# relation, measure, kind, direction: a few values, each held once however many interests name it (each
+# interest read from Neo4j brings its own copies); `setdefault` takes the first copy, in one call from C
+_WORDS: dict[str | None, str | None] = {}
+_word = _WORDS.setdefault
 
 
 def _packed(edge: Edge) -> tuple[Any, ...]:
-    return (edge.holder, _word(edge.relation), _word(edge.measure), _word(edge.kind), edge.share_min,
-            edge.share_max, edge.share_min_exclusive, edge.share_max_exclusive, _word(edge.direct),
-            edge.props.get("eid"))
+    return (edge.holder, _word(edge.relation, edge.relation), _word(edge.measure, edge.measure),
+            _word(edge.kind, edge.kind), edge.share_min, edge.share_max, edge.share_min_exclusive,
+            edge.share_max_exclusive, _word(edge.direct, edge.direct), edge.props.get("eid"))
 
 
 def settled_verdict(settled: Settled) -> dict[str, Any]:
@@ -165,7 +166,7 @@ class SettledParties:
                     continue
                 low, high = analysis.lookthrough.get(pid, (0.0, 0.0))
                 fresh[pid] = (member["verdict"], member["seed_reason"], member["pinned"], low, high,
-                              tuple(incoming.get(pid, ())), _word(kinds.get(pid)))
+                              tuple(incoming.get(pid, ())), _word(kinds.get(pid), kinds.get(pid)))
             if len(self.parties) + len(fresh) <= SETTLED_PARTIES:
                 for pid, item in fresh.items():
                     held = tuple(dict.fromkeys(packed[0] for packed in item[5]))
