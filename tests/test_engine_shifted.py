@@ -529,20 +529,26 @@ def test_what_ifs_adding_interests_through_settled_parties_restart_from_them_and
         _assert_equals_walk(through, full, context)
 
 
+def _second_seed_buys_c0(graph: Graph, shares: list[float]) -> tuple[Policy, dict[str, Any], list[Change]]:
+    """A chain c0 -> c1 -> ... (each link's share in turn, all GB) under a Russian seed's 30% of c0, published
+    with a policy that counts no undisclosed ownership, and the change: a second Russian seed buys 30% of c0."""
+    links = [("ru", "c0", 30.0), *((f"c{i}", f"c{i + 1}", share) for i, share in enumerate(shares))]
+    pol, generation = _published(
+        graph, [RNode("ru", "entity", jurisdiction="RU"), RNode("ru2", "entity", jurisdiction="RU"),
+                *(RNode(f"c{i}", "entity", jurisdiction="GB") for i in range(len(shares) + 1))],
+        [REdge(holder, subject, "OWNS", "equity", share_min=share, share_max=share)
+         for holder, subject, share in links],
+        {"undisclosed_counts": False})
+    return pol, generation, [Change("add", "ru2", "c0", share_min=30.0, share_max=30.0)]
+
+
 def test_a_what_if_restarted_from_settled_verdicts_follows_the_verdicts_it_moves(
         graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
     """A chain under a Russian seed's 30%: c0 holds 60% of c1, c1 60% of c2, c2 10% of c3. A second seed
     adding 30% of c0 makes c0, then c1 and c2 restricted, through settled parties from the verdicts before
     (all clear): the restart must follow the moves down to the asked party."""
     monkeypatch.setattr(shifted, "WHAT_IF_LIMIT", 0)
-    chain = [REdge(holder, subject, "OWNS", "equity", share_min=share, share_max=share)
-             for holder, subject, share in [("ru", "c0", 30.0), ("c0", "c1", 60.0), ("c1", "c2", 60.0),
-                                            ("c2", "c3", 10.0)]]
-    pol, generation = _published(graph, [RNode("ru", "entity", jurisdiction="RU"),
-                                         RNode("ru2", "entity", jurisdiction="RU"),
-                                         *(RNode(f"c{i}", "entity", jurisdiction="GB") for i in range(4))],
-                                 chain, {"undisclosed_counts": False})
-    changes = [Change("add", "ru2", "c0", share_min=30.0, share_max=30.0)]
+    pol, generation, changes = _second_seed_buys_c0(graph, [60.0, 60.0, 10.0])
     restarted: list[bool] = []
     regions: list[bool] = []
     _spy_on_restarts(monkeypatch, restarted, regions)
@@ -575,13 +581,7 @@ def test_a_restarted_region_past_its_budget_is_evaluated_whole(graph: Graph, mon
         return whole(*args, **kwargs)
 
     monkeypatch.setattr(evaluate, "lookthrough", no_budget)
-    chain = [REdge(holder, subject, "OWNS", "equity", share_min=share, share_max=share)
-             for holder, subject, share in [("ru", "c0", 30.0), ("c0", "c1", 60.0), ("c1", "c2", 60.0)]]
-    pol, generation = _published(graph, [RNode("ru", "entity", jurisdiction="RU"),
-                                         RNode("ru2", "entity", jurisdiction="RU"),
-                                         *(RNode(f"c{i}", "entity", jurisdiction="GB") for i in range(3))],
-                                 chain, {"undisclosed_counts": False})
-    changes = [Change("add", "ru2", "c0", share_min=30.0, share_max=30.0)]
+    pol, generation, changes = _second_seed_buys_c0(graph, [60.0, 60.0])
     restarted: list[bool] = []
     regions: list[bool] = []
     _spy_on_restarts(monkeypatch, restarted, regions)
