@@ -79,6 +79,7 @@ _LAST_STAMP: LRU[str, tuple[str, ...]] = LRU(AFFECTED_CACHE_SIZE)
 # alone, to have more parties below it than the limit (with the affected set); any party above one of them
 # has as many below it, so a what-if whose change is above one needs no search (`_too_many_below`)
 _CROWDED: LRU[tuple[str, tuple[str, ...], int], set[str]] = LRU(AFFECTED_CACHE_SIZE)
+CROWDED_PARTIES = 100_000  # at most this many a key (a party each what-if at most): past it, none are added
 
 
 def affected_parties(graph: Graph, generation: dict[str, Any], as_of: date,
@@ -264,7 +265,7 @@ def what_if_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], re
         below = None
     else:
         below = parties_below(graph, subjects, limit, known=data.parties)
-    if below is None and len(subjects) == 1:
+    if below is None and len(subjects) == 1 and len(crowded) < CROWDED_PARTIES:
         crowded.update(subjects)
     if below is None:  # too many below the changes: from the parties settled on the generation's date
         return what_if_through_settled(graph, policy, party, as_of, changes,
