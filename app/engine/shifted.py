@@ -148,6 +148,7 @@ def _below_search(start: frozenset[str], known: frozenset[str], limit: int) -> d
 
 
 def _found_below(ids: list[str], start: frozenset[str], known: frozenset[str], limit: int) -> frozenset[str] | None:
+    """`parties_below`'s answer from the ids its search returned (alone, or with a bundle)."""
     found = frozenset(ids) | start | known
     return None if len(found) > limit else found
 
