@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Iterable
@@ -102,3 +103,24 @@ def test_the_settled_parties_below_changes_tell_when_a_search_would_find_too_man
     assert settled.reach_past({"a"}, frozenset(), 4, crowded={"c"})
     assert settled.reach_past({"unsettled"}, frozenset(), 4, crowded={"unsettled"})
     assert not settled.reach_past({"b"}, frozenset(), 4, crowded={"d"})  # d is not below b
+
+
+def test_settled_parties_leave_the_collector_nothing_to_scan_but_their_maps() -> None:
+    """Everything a settled party keeps (its values and interests, its holders, the parties each holds
+    interests in) is tuples of strings, numbers and None, which the cyclic collector stops tracking: a full
+    collection, which a request waits for, then scans a few maps, not one list per holder (with lists it
+    took 2.4-3.3 ms for the bench's 12,600 settled parties, against 0.05-0.3 ms; README, "Benchmarks").
+    ru -> a -> b, ru -> c -> b and a -> c (60% each), settled in two walks so that `held_in` grows."""
+    nodes = {pid: Node(pid, "entity", jurisdiction="RU" if pid == "ru" else "GB") for pid in ["ru", "a", "b", "c"]}
+    edges = [Edge(holder, subject, "OWNS", "equity", share_min=60.0, share_max=60.0, direct="direct")
+             for holder, subject in [("ru", "a"), ("a", "b"), ("ru", "c"), ("c", "b"), ("a", "c")]]
+    analysis = analyse("b", nodes, edges, policy(), DAY)
+    settled = SettledParties()
+    for walk in (["ru", "a"], ["c", "b"]):
+        settled.add(analysis, {pid: membership(pid, analysis, {}) for pid in walk}, edges,
+                    {pid: nodes[pid].kind for pid in walk})
+    assert settled.held_in == {"ru": ("a", "c"), "a": ("c", "b"), "c": ("b",)}
+    for _ in range(3):  # a tuple is let go once the tuples in it are: one level of nesting a collection
+        gc.collect()
+    kept = [*settled.parties.values(), *settled.holders.values(), *settled.held_in.values()]
+    assert kept and not any(gc.is_tracked(item) for item in kept)

@@ -144,7 +144,9 @@ class SettledParties:
     # through the settled ancestry reads these for thousands of parties per request (kept with the parties,
     # written before them, so every party a reader finds in `parties` is in both)
     holders: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    held_in: dict[str, list[str]] = field(default_factory=dict)
+    # (tuples, not lists: the collector stops tracking a tuple of strings, while it scans every list in each
+    # full collection, and a request waits for those; README, "Benchmarks")
+    held_in: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # the settled parties that are seeds, which keep their values whatever a what-if adds (kept as a set so
     # that a what-if takes them out of its 1,500 parties at once)
     seeds: set[str] = field(default_factory=set)
@@ -168,13 +170,16 @@ class SettledParties:
                 fresh[pid] = (member["verdict"], member["seed_reason"], member["pinned"], low, high,
                               tuple(incoming.get(pid, ())), _word(kinds.get(pid), kinds.get(pid)))
             if len(self.parties) + len(fresh) <= SETTLED_PARTIES:
+                subjects: dict[str, list[str]] = {}
                 for pid, item in fresh.items():
                     held = tuple(dict.fromkeys(packed[0] for packed in item[5]))
                     self.holders[pid] = held
                     for holder in held:
-                        self.held_in.setdefault(holder, []).append(pid)
+                        subjects.setdefault(holder, []).append(pid)
                     if item[1]:
                         self.seeds.add(pid)
+                for holder, added in subjects.items():
+                    self.held_in[holder] = self.held_in.get(holder, ()) + tuple(added)
                 self.parties.update(fresh)  # one update: a concurrent reader never sees half a walk
                 # after the parties: a walk that reads the new stops finds every party they name in `parties`
                 self.stops = self.stops.with_ids(fresh)

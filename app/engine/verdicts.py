@@ -589,7 +589,7 @@ class _Region:
     (README, "Benchmarks")."""
 
     def __init__(self, parties: set[str], interests: Callable[[str], list[Edge]],
-                 holders: Callable[[str], Iterable[str]], held_in: dict[str, list[str]],
+                 holders: Callable[[str], Iterable[str]], held_in: dict[str, tuple[str, ...]],
                  added: dict[str, list[str]]) -> None:
         self.parties = parties
         self._interests = interests
@@ -831,7 +831,7 @@ def _only_added(changes: list[Change], region: set[str], known: dict[str, Settle
 def _restarted_region(graph: Graph, policy: Policy, party: dict[str, Any], as_of: date, changes: list[Change],
                       region: set[str], settled: SettledParties, by_subject: dict[str, list[Change]],
                       interests: Callable[[str], list[Edge]], holders_after: Callable[[str], Iterable[str]],
-                      held_in: dict[str, list[str]], added: dict[str, list[str]]) -> tuple[_Walked, int] | None:
+                      held_in: dict[str, tuple[str, ...]], added: dict[str, list[str]]) -> tuple[_Walked, int] | None:
     """A what-if's region evaluated from the settled values read where the evaluation needs them
     (`evaluate.restart_region`), with the count of the interests held in it; None when its changes do not
     only add interests, or when the look-through runs past its budget. For a policy that counts no
