@@ -17,7 +17,6 @@ data changed since the generation) are the affected set, evaluated with the chan
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -159,15 +158,17 @@ def _holder_node(row: dict[str, Any]) -> Node:
                 tuple(row.get("holder_nationalities") or ()))
 
 
+def _last_stamp(generation_id: str) -> tuple[str, ...] | None:
+    """The data stamp the last verdict off the generation read (`_stamped_bundle`), a guess at the next one's."""
+    return _LAST_STAMP.lookup(generation_id)[1]
+
+
 def _walk_as_last_read(graph: Graph, policy: Policy, generation_id: str, ref: str, as_of: date,
-                       settled_path: Callable[[tuple[str, ...]], bool]) -> tuple[SettledParties, RefWalk] | None:
-    """When `settled_path` says that, with the data stamp last read, the answer comes from the parties settled
-    on `as_of`: those parties and the walk of the party `ref` names up to them, read with the party and the
-    stamp in one round trip. None when no stamp was read yet, the settled path does not apply, no party has
-    that reference, or the data changed since the stamp was read (the walk does not stand then)."""
-    _, stamp = _LAST_STAMP.lookup(generation_id)
-    if stamp is None or not settled_path(stamp):
-        return None
+                       stamp: tuple[str, ...]) -> tuple[SettledParties, RefWalk] | None:
+    """For an answer that, with the data stamp last read (`stamp`), comes from the parties settled on `as_of`:
+    those parties and the walk of the party `ref` names up to them, read with the party and the stamp in one
+    round trip. None when no party has that reference, or the data changed since the stamp was read (the
+    walk does not stand then)."""
     settled = settled_on(generation_id, policy, as_of, stamp)
     walked = walk_ref(graph, ref, as_of, settled.stops)
     return (settled, walked) if walked is not None and walked.stamp == stamp else None
@@ -175,10 +176,9 @@ def _walk_as_last_read(graph: Graph, policy: Policy, generation_id: str, ref: st
 
 def _stamped_bundle(graph: Graph, generation: dict[str, Any], ref: str, as_of: date,
                     below: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
-    """`read_bundle` with the data stamp, kept as the one last read (`_walk_as_last_read`); with `below`
+    """`read_bundle` with the data stamp, kept as the one last read (`_last_stamp`); with `below`
     (`_below_search`'s parameters), the search too."""
-    search = None if below is None else (below["below_ids"], below["below_known"], below["below_limit"])
-    party, bundle = read_bundle(graph, generation, ref, as_of, with_stamp=True, below=search)
+    party, bundle = read_bundle(graph, generation, ref, as_of, with_stamp=True, below=below)
     _LAST_STAMP.put(str(generation["id"]), bundle["stamp"])
     return party, bundle
 
@@ -194,8 +194,9 @@ def shifted_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], re
     generation_id = str(generation["id"])
     # too broad with the data as last read: the bundle, the walk and the evidence's details took three round
     # trips (README, "Benchmarks")
-    early = _walk_as_last_read(graph, policy, generation_id, ref, as_of,
-                               lambda stamp: known_too_broad(generation, as_of, stamp))
+    stamp = _last_stamp(generation_id)
+    early = None if stamp is None or not known_too_broad(generation, as_of, stamp) else _walk_as_last_read(
+        graph, policy, generation_id, ref, as_of, stamp)
     if early is not None:
         settled, walked = early
         return on_demand_verdict(graph, policy, walked.party, as_of, settled=settled, walked=walked)
@@ -237,28 +238,25 @@ def what_if_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], re
     # from the parties settled on that date as the data was last read: the bundle and the walk took two round
     # trips (README, "Benchmarks"). A party newer than the generation is no exception here: the settled
     # parties are the data's on that date, not the generation's.
-    told: dict[tuple[str, ...], bool] = {}
-
-    def through_settled(stamp: tuple[str, ...]) -> bool:
-        told[stamp] = _through_settled_known(generation_id, policy, as_of, stamp, subjects)
-        return told[stamp]
-
-    early = _walk_as_last_read(graph, policy, generation_id, ref, as_of, through_settled)
+    stamp = _last_stamp(generation_id)
+    through_settled = stamp is not None and _through_settled_known(generation_id, policy, as_of, stamp, subjects)
+    early = (_walk_as_last_read(graph, policy, generation_id, ref, as_of, stamp)
+             if through_settled and stamp is not None else None)
     if early is not None:
         settled, walked = early
         return what_if_through_settled(graph, policy, walked.party, as_of, changes, settled, walked)
     # the search below the changes in the bundle's round trip, when it will be needed with the data as last
     # read: the stamp read with the bundle tells whether the guess held
-    guess = _search_as_last_read(generation_id, as_of, subjects, told)
-    party, bundle = _stamped_bundle(graph, generation, ref, as_of, None if guess is None else guess[1])
+    search = None if stamp is None or through_settled else _search_as_read(generation_id, as_of, subjects, stamp)
+    party, bundle = _stamped_bundle(graph, generation, ref, as_of, search)
     if bundle["newer"]:
         return None
     data = affected_parties(graph, generation, as_of, bundle["stamp"])
     if data is None:
         return None
-    limit = len(data.parties) + WHAT_IF_LIMIT
+    limit = _what_if_limit(data)
     crowded = _crowded(generation_id, data)
-    if guess is not None and guess[0] == bundle["stamp"]:
+    if search is not None and stamp == bundle["stamp"]:
         below = _found_below(bundle["below"], subjects, data.parties, limit)
     elif _too_many_below(settled_kept(generation_id, policy, as_of, bundle["stamp"]), data, subjects, crowded):
         # the parties settled below the changes tell without the search that it would find too many (a round
@@ -283,25 +281,27 @@ def what_if_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], re
     return _evaluate_affected(graph, policy, generation, party, bundle, affected, as_of, basis, changes)
 
 
-def _search_as_last_read(generation_id: str, as_of: date, subjects: frozenset[str],
-                         told: dict[tuple[str, ...], bool]) -> tuple[tuple[str, ...], dict[str, Any]] | None:
-    """With the data stamp last read: that stamp and the parameters of the search below the changes, when
-    the what-if will need it: the affected set is known and not too broad, and what is kept could not tell
-    that the search would find too many (`told`: `_through_settled_known` for that stamp, asked already).
-    None otherwise. The search then shares the bundle's round trip (two round trips took 1.5-3 ms more;
-    README, "Benchmarks")."""
-    _, stamp = _LAST_STAMP.lookup(generation_id)
-    if stamp is None or told.get(stamp) is not False:
-        return None
+def _search_as_read(generation_id: str, as_of: date, subjects: frozenset[str],
+                    stamp: tuple[str, ...]) -> dict[str, Any] | None:
+    """For a what-if that, with the data stamped `stamp`, what is kept could not tell to answer from the
+    settled parties (`_through_settled_known`): the parameters of the search below the changes, when the
+    affected set is known for that stamp and not too broad; None otherwise. The search then shares the
+    bundle's round trip (two round trips took 1.5-3 ms more; README, "Benchmarks")."""
     found, data = _AFFECTED.lookup((generation_id, as_of, stamp))
     if not found or data is None:
         return None
-    return stamp, _below_search(subjects, data.parties, len(data.parties) + WHAT_IF_LIMIT)
+    return _below_search(subjects, data.parties, _what_if_limit(data))
+
+
+def _what_if_limit(data: Affected) -> int:
+    """How many parties a what-if evaluates with the generation at most: the data's affected set and up to
+    `WHAT_IF_LIMIT` below the changes."""
+    return len(data.parties) + WHAT_IF_LIMIT
 
 
 def _crowded(generation_id: str, data: Affected) -> set[str]:
     """The parties found to have more below them than a what-if evaluates with the generation (`_CROWDED`)."""
-    key = (generation_id, data.stamp, len(data.parties) + WHAT_IF_LIMIT)
+    key = (generation_id, data.stamp, _what_if_limit(data))
     _, crowded = _CROWDED.lookup(key)
     if crowded is None:
         crowded = set()
@@ -314,10 +314,9 @@ def _too_many_below(kept: SettledParties | None, data: Affected, subjects: froze
     """Whether the parties settled below the changes' subjects, or the subjects themselves, already tell
     that `parties_below` would find more than a what-if evaluates with the generation (False when they
     cannot tell): a subject or a settled party below it is `crowded`, or they are too many themselves."""
-    limit = len(data.parties) + WHAT_IF_LIMIT
     if not crowded.isdisjoint(subjects):
         return True
-    return kept is not None and kept.reach_past(subjects, data.parties, limit, crowded)
+    return kept is not None and kept.reach_past(subjects, data.parties, _what_if_limit(data), crowded)
 
 
 def _through_settled_known(generation_id: str, policy: Policy, as_of: date, stamp: tuple[str, ...],

@@ -284,15 +284,14 @@ class NewerParty:
 
 
 def read_bundle(graph: Graph, generation: dict[str, Any], ref: str, as_of: Any, with_stamp: bool = False,
-                below: tuple[list[str], list[str], int] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
+                below: dict[str, Any] | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
     """The party a reference names (with its identifiers) and the rest of its stored bundle: its verdict in
     the generation and the interests held in it on `as_of` with each holder's generation verdict; with
-    `with_stamp`, also the newest change to the data (`bundle["stamp"]`); with `below` (ids, known, limit),
-    also the parties below those ids as `engine/parties_below` finds them (`bundle["below"]`)."""
-    search = {} if below is None else dict(zip(("below_ids", "below_known", "below_limit"), below, strict=True))
-    rows = graph.read("engine/stored_bundle_below" if search else "engine/stored_bundle", ref=ref,
+    `with_stamp`, also the newest change to the data (`bundle["stamp"]`); with `below` (the parameters of
+    `fragments/parties_below`), also the parties that search finds (`bundle["below"]`)."""
+    rows = graph.read("engine/stored_bundle_below" if below else "engine/stored_bundle", ref=ref,
                       layers=layers_of(generation), started_at=started_text(generation), as_of=as_of,
-                      with_stamp=with_stamp, **search)
+                      with_stamp=with_stamp, **(below or {}))
     if not rows:
         raise UnknownEntity(ref)
     bundle = rows[0]
