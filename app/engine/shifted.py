@@ -33,7 +33,6 @@ from app.engine.verdicts import (
     _iso,
     _pins,
     _result,
-    _seed_keys,
     _stored_shape,
     build_evidence,
     bundle_holder_rows,
@@ -44,6 +43,7 @@ from app.engine.verdicts import (
     on_demand_verdict,
     party_node,
     read_bundle,
+    seed_keyed,
     started_text,
     walk_ref,
     what_if_through_settled,
@@ -400,12 +400,7 @@ def _evaluate_affected(graph: Graph, policy: Policy, generation: dict[str, Any],
                                                          rows_by_subject.get(subject, []), changes or [])
             open_ids.extend(upper_level)
         level = upper_level
-    if policy.seed_entities:
-        keyed = _seed_keys(graph, policy, open_ids)
-        for pid in open_ids:
-            n = nodes[pid]
-            nodes[pid] = Node(n.id, n.kind, n.entity_type, n.jurisdiction, n.headquarters, n.state_of,
-                              n.nationalities, tuple(keyed.get(pid, ())))
+    nodes.update(seed_keyed(graph, policy, {pid: nodes[pid] for pid in open_ids}))  # the boundary is pinned
     pins.update(_pins(graph, policy, as_of, open_ids))
     edges: list[Edge] = [_edge(row["holder_id"], subject, row["relation"], row["interest"])
                          for subject in open_ids for row in rows_by_subject.get(subject, [])]

@@ -548,10 +548,7 @@ def _evaluate_walk(graph: Graph, policy: Policy, target: str, nodes: dict[str, N
     """The evaluation of the parties in `nodes` from the interests held in them (`edges`), the settled
     holders outside them as its boundary. With `region` (a what-if through settled parties), the boundary
     and the interests come from it, each party's built only when read."""
-    if policy.seed_entities:
-        keyed = _seed_keys(graph, policy, list(nodes))
-        nodes = {nid: Node(n.id, n.kind, n.entity_type, n.jurisdiction, n.headquarters, n.state_of, n.nationalities,
-                           tuple(keyed.get(nid, ()))) for nid, n in nodes.items()}
+    nodes = seed_keyed(graph, policy, nodes)
     walked = list(nodes)
     kinds = {pid: n.kind for pid, n in nodes.items()}
     pins = _pins(graph, policy, as_of, walked)
@@ -844,11 +841,7 @@ def _restarted_region(graph: Graph, policy: Policy, party: dict[str, Any], as_of
     scope.add(target)
     if not _only_added(changes, scope, known):
         return None
-    node = party_node(party)
-    if policy.seed_entities:
-        keys = _seed_keys(graph, policy, [target]).get(target, [])
-        node = Node(node.id, node.kind, node.entity_type, node.jurisdiction, node.headquarters, node.state_of,
-                    node.nationalities, tuple(keys))
+    node = seed_keyed(graph, policy, {target: party_node(party)})[target]
     region_interests = _Region(scope, interests, holders_after, held_in, added)
 
     def verdict_before(pid: str) -> str:
@@ -911,9 +904,15 @@ def generation_boundary(row: dict[str, Any]) -> tuple[tuple[str, str], tuple[flo
             (float(stored.get("lookthrough_min") or 0.0) / 100.0, float(stored.get("lookthrough_max") or 0.0) / 100.0))
 
 
-def _seed_keys(graph: Graph, policy: Policy, ids: list[str]) -> dict[str, list[str]]:
-    rows = graph.read("engine/keys_of", ids=ids, keys=policy.seed_entities)
-    return {row["id"]: row["keys"] for row in rows}
+def seed_keyed(graph: Graph, policy: Policy, nodes: dict[str, Node]) -> dict[str, Node]:
+    """The nodes, each with the identifier keys it holds among those the policy lists as seeds (`Node.keys`,
+    read in one round trip), as a new dict; `nodes` itself when the policy lists none."""
+    if not policy.seed_entities:
+        return nodes
+    rows = graph.read("engine/keys_of", ids=list(nodes), keys=policy.seed_entities)
+    keyed = {row["id"]: row["keys"] for row in rows}
+    return {nid: Node(n.id, n.kind, n.entity_type, n.jurisdiction, n.headquarters, n.state_of, n.nationalities,
+                      tuple(keyed.get(nid, ()))) for nid, n in nodes.items()}
 
 
 def _pins(graph: Graph, policy: Policy, as_of: date, ids: list[str]) -> dict[str, tuple[str, str]]:
