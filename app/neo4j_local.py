@@ -341,7 +341,7 @@ class LocalNeo4j:
         entry_point = self._check_entry_point(lib)
         self._write_config()
         self._set_initial_password(java, lib)
-        plugin = self.plugin(java)
+        plugin = self._build_plugin(java)
         install_plugin(self.home / "plugins", plugin.jar)
         cmd = [
             java, "-Xms256m", f"-Xmx{self.settings.local_heap}", *JVM_FLAGS,
@@ -363,8 +363,11 @@ class LocalNeo4j:
     def plugin(self, java: str | None = None) -> PluginBuild:
         """The jar of the project's procedures for this Neo4j version (`app/neo4j_plugin.py`), built once."""
         self.provision()
-        return build_plugin(self.distribution / "lib", self.distribution.parent / "plugins",
-                            java or find_java(self.version))
+        return self._build_plugin(java or find_java(self.version))
+
+    def _build_plugin(self, java: str) -> PluginBuild:
+        """As `plugin`, once the server jars are provisioned."""
+        return build_plugin(self.distribution / "lib", self.distribution.parent / "plugins", java)
 
     @property
     def bulk_marker(self) -> Path:
