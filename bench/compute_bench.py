@@ -220,9 +220,15 @@ def what_if(graph: Graph, ids: list[str]) -> dict[str, Any]:
     return results
 
 
+def _delete_new_entities(graph: Graph) -> None:
+    graph.driver.execute_query("MATCH (x:Party) WHERE x.id STARTS WITH 'BENCH-NEW-' DETACH DELETE x",
+                               database_=graph.database)
+
+
 def new_entities(graph: Graph, count: int) -> dict[str, Any]:
     """On-demand verdicts for parties added after the generation (each owned by two existing parties)."""
     policy = load_policy(POLICY)
+    _delete_new_entities(graph)  # those a killed run left behind
     graph.driver.execute_query(
         """MATCH (h:Party:Entity) WITH h ORDER BY h.id LIMIT $holders
            WITH collect(h) AS holders
@@ -235,18 +241,19 @@ def new_entities(graph: Graph, count: int) -> dict[str, Any]:
                   (b)-[:OWNS {measure: 'equity', share_min: 40.0, share_max: 40.0, direct: 'direct'}]->(x)""",
         holders=50_000, n=count, database_=graph.database)
     ids = [f"BENCH-NEW-{i}" for i in range(count)]
-    generation = current_generation(graph, policy.id)  # read once, as the API's view of it is
-    for pid in ids[:10]:
-        verdict_for(graph, policy, pid, generation=generation)
     times = []
     modes: Counter[str] = Counter()
-    for pid in ids:
-        t0 = time.perf_counter()
-        result = verdict_for(graph, policy, pid, generation=generation)
-        times.append((time.perf_counter() - t0) * 1000)
-        modes[result["mode"]] += 1
-    graph.driver.execute_query("MATCH (x:Party) WHERE x.id STARTS WITH 'BENCH-NEW-' DETACH DELETE x",
-                               database_=graph.database)
+    try:
+        generation = current_generation(graph, policy.id)  # read once, as the API's view of it is
+        for pid in ids[:10]:
+            verdict_for(graph, policy, pid, generation=generation)
+        for pid in ids:
+            t0 = time.perf_counter()
+            result = verdict_for(graph, policy, pid, generation=generation)
+            times.append((time.perf_counter() - t0) * 1000)
+            modes[result["mode"]] += 1
+    finally:
+        _delete_new_entities(graph)
     times.sort()
     return {"requests": len(times), "p50_ms": round(statistics.median(times), 2),
             "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))], 2), "modes": dict(modes)}
