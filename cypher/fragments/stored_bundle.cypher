@@ -6,20 +6,20 @@
 // Parameters: $ref, $layers, $started_at (ISO datetime text), $as_of, $with_stamp
 OPTIONAL MATCH (:Identifier {key: $ref})-[:IDENTIFIES]->(by_key:Party)
 OPTIONAL MATCH (by_id:Party {id: $ref})
-WITH coalesce(by_key, by_id) AS p
-WHERE p IS NOT NULL
-CALL (p) {
+WITH coalesce(by_key, by_id) AS x
+WHERE x IS NOT NULL
+CALL (x) {
   OPTIONAL MATCH (v:Verdict)
   USING INDEX v:Verdict(generation, party_id)
-  WHERE v.generation IN $layers AND v.party_id = p.id
+  WHERE v.generation IN $layers AND v.party_id = x.id
   RETURN v ORDER BY v.layer DESC LIMIT 1
 }
-CALL (p) {
-  OPTIONAL MATCH (i:Identifier)-[:IDENTIFIES]->(p)
+CALL (x) {
+  OPTIONAL MATCH (i:Identifier)-[:IDENTIFIES]->(x)
   RETURN collect(i.key) AS identifiers
 }
-CALL (p) {
-  OPTIONAL MATCH (p)<-[r:OWNS|CONTROLS]-(h:Party)
+CALL (x) {
+  OPTIONAL MATCH (x)<-[r:OWNS|CONTROLS]-(h:Party)
   WHERE (r.start_date IS NULL OR r.start_date <= $as_of) AND (r.end_date IS NULL OR r.end_date >= $as_of)
   CALL (h) {
     OPTIONAL MATCH (hv:Verdict)
@@ -28,7 +28,7 @@ CALL (p) {
     RETURN hv ORDER BY hv.layer DESC LIMIT 1
   }
   RETURN collect(CASE WHEN r IS NULL THEN null ELSE {
-           subject_id: p.id, holder_id: h.id, holder_name: h.name, holder_kind: h.kind,
+           subject_id: x.id, holder_id: h.id, holder_name: h.name, holder_kind: h.kind,
            holder_newer: coalesce(h.first_seen > datetime($started_at), true), holder_jurisdiction: h.jurisdiction,
            holder_headquarters: h.headquarters, holder_entity_type: h.entity_type, holder_state_of: h.state_of,
            holder_nationalities: h.nationalities, relation: type(r), interest: r {.*, loaded_at: null},
@@ -39,8 +39,7 @@ CALL () {
   UNWIND CASE WHEN $with_stamp THEN [true] ELSE [] END AS wanted
   :include data_stamps
 }
-RETURN p {.id, .name, .names, .kind, .entity_type, .jurisdiction, .headquarters, .address_country,
-          .nationalities, .state_of, .dissolved, .sources, .placeholder,
-          first_seen: toString(p.first_seen), last_seen: toString(p.last_seen),
-          .unresolved_countries, .reporting_exceptions, .tags} AS party,
-       p.first_seen > datetime($started_at) AS newer, identifiers, v {.*} AS verdict, holders, stamps
+RETURN
+       :include party_fields
+       AS party,
+       x.first_seen > datetime($started_at) AS newer, identifiers, v {.*} AS verdict, holders, stamps

@@ -3,8 +3,7 @@
 // `walk_start` gave and the walk's `truncated` and `parties`.
 // Expects: x, identifiers, details, stamps, truncated, parties
 // Parameters: $ref
-RETURN CASE WHEN $ref IS NULL THEN null ELSE x {
-         .id, .name, .names, .kind, .entity_type, .jurisdiction, .headquarters, .address_country, .nationalities,
-         .state_of, .dissolved, .sources, .placeholder, first_seen: toString(x.first_seen),
-         last_seen: toString(x.last_seen), .unresolved_countries, .reporting_exceptions, .tags} END AS party,
+RETURN CASE WHEN $ref IS NULL THEN null ELSE
+         :include party_fields
+       END AS party,
        identifiers, details, stamps, truncated, parties
