@@ -40,7 +40,9 @@ from tests.test_engine_reference import KINDS, graphs
 
 GENERATION_DATE = date(2025, 6, 30)
 OTHER_DATES = [date(2019, 6, 1), date(2020, 1, 1), date(2025, 12, 31), date(2026, 6, 1)]
-WALK = "engine/ancestry_on_procedure"  # the test server has the walk procedure (tests/test_walk_procedure.py)
+# walks up to settled parties, with the settled ids the server keeps (the test server has the procedures:
+# tests/test_walk_procedure.py)
+WALK = "engine/ancestry_on_kept"
 
 
 def _summary(result: dict[str, Any]) -> tuple[Any, ...]:

@@ -79,6 +79,11 @@ def test_walks_settled_at_once_from_two_threads_keep_every_stop(monkeypatch: pyt
         thread.join()
     assert set(settled.parties) == {"ru", "a", "b"}
     assert all(settled.stops.names(pid) for pid in ("ru", "a", "b"))
+    # the ids the server keeps for the walks (`KeptStops`): each walk's, once, counted as the stops name them
+    kept = settled.kept
+    assert sorted(pid for chunk in kept.chunks for pid in chunk.split("\n") if pid) == ["a", "b", "ru"]
+    assert settled.stops.kept is kept and settled.stops.kept_chunks == 2 and settled.stops.kept_count == 3
+    assert kept.added(0, 2).split("\n").count("ru") == 1
 
 
 def test_the_settled_parties_below_changes_tell_when_a_search_would_find_too_many() -> None:

@@ -7,6 +7,7 @@ with cycles, self-holdings, control, dated interests and random stops, and check
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -17,8 +18,15 @@ from hypothesis import strategies as st
 import cypher
 from app.db import Graph
 from app.engine import verdicts
-from app.engine.settled import STOP_KEY_LENGTH, StopIds
-from app.engine.verdicts import WALK_PROCEDURE, WALK_SIGNATURE, load_ancestry, read_walk
+from app.engine.settled import STOP_KEY_LENGTH, KeptStops, StopIds
+from app.engine.verdicts import (
+    KEPT_PROCEDURE,
+    KEPT_SIGNATURE,
+    WALK_PROCEDURE,
+    WALK_SIGNATURE,
+    load_ancestry,
+    read_walk,
+)
 from app.schema import reset_graph
 from tests.engine_helpers import count_reads, write_graph
 from tests.reference import REdge, RNode
@@ -52,6 +60,7 @@ def _comparable(row: dict[str, Any] | None) -> Any:
 def test_the_test_server_has_the_walk_procedure(graph: Graph) -> None:
     """CI builds and installs the plugin (`LocalNeo4j.start`), so the engine tests run the procedure."""
     assert graph.procedure_signature(WALK_PROCEDURE) == WALK_SIGNATURE
+    assert graph.procedure_signature(KEPT_PROCEDURE) == KEPT_SIGNATURE
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -77,12 +86,22 @@ def test_the_walk_procedure_gives_the_cypher_walks_record(
             params["id"] = party
         statement = _walk(graph, "engine/ancestry_on", **params)
         procedure = _walk(graph, "engine/ancestry_on_procedure", **params)
+        # the same stops kept in the server, sent in two parts (the second walk's ids join the first's)
+        stop_ids = [pid for ids in params["known"].values() for pid in ids.split("\n") if pid]
+        cut = picks.draw(st.integers(0, len(stop_ids)))
+        walk = {key: value for key, value in params.items() if key not in ("known", "stop_key_length")}
+        memo = uuid.uuid4().hex
+        _walk(graph, "engine/ancestry_on_kept", **walk, memo=memo, added="\n".join(stop_ids[:cut]), expected=cut)
+        kept = _walk(graph, "engine/ancestry_on_kept", **walk, memo=memo, added="\n".join(stop_ids[cut:]),
+                     expected=len(stop_ids))
         if statement is not None and statement["truncated"]:
             # past the limit each keeps `limit` ancestors, not necessarily the same ones, and the asked party
-            assert procedure is not None and procedure["truncated"], params
-            assert party in {row[0] for row in procedure["parties"]} or by_ref, params
+            for walked in (procedure, kept):
+                assert walked is not None and walked["truncated"], params
+                assert party in {row[0] for row in walked["parties"]} or by_ref, params
             continue
         assert _comparable(procedure) == _comparable(statement), params
+        assert _comparable(kept) == _comparable(statement), params
 
 
 def test_the_walk_procedure_follows_the_statement_on_what_random_graphs_lack(graph: Graph) -> None:
@@ -154,3 +173,42 @@ def test_walks_fall_back_to_the_statement_without_the_procedure(
     assert [_comparable(row) for row in read_walk(graph, **params)] == [expected]
     assert reads == ["engine/procedure_signature", "engine/ancestry_on"]
     graph.forget_procedures()
+
+
+def test_walks_send_only_the_ids_settled_since_and_all_of_them_to_a_server_that_lost_them(
+        graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The settled ids the server keeps (`KeptStops`): each walk sends those settled since the last walk
+    sent them; a server that keeps fewer than the walk expects (restarted, or the memo let go) gets them all
+    once more; the record is the one the walk with every id sent (`$known`) gives."""
+    write_graph(graph, [RNode(pid, "entity") for pid in ("t", "a", "b", "c")],
+                [REdge("a", "t", "OWNS", share_min=30.0, share_max=30.0),
+                 REdge("b", "a", "OWNS", share_min=60.0, share_max=60.0),
+                 REdge("c", "b", "OWNS", share_min=60.0, share_max=60.0)])
+    kept = KeptStops()
+    stops = StopIds()
+    for ids in (["c"], ["b"]):  # as `SettledParties.add` keeps two walks
+        stops = stops.with_ids(ids)
+        kept.chunks.append("\n".join(ids))
+        kept.totals.append((kept.totals[-1] if kept.totals else 0) + len(ids))
+        stops.kept, stops.kept_chunks = kept, len(kept.chunks)
+    params = {"id": "t", "ref": None, "as_of": DATES[2], "limit": 50_000, "known": stops,
+              "stop_key_length": STOP_KEY_LENGTH}
+    expected = _comparable(_walk(graph, "engine/ancestry_on_procedure", **params))
+    assert {row[0] for row in expected["parties"]} == {"t", "a"}  # up to b, settled
+    sent: list[str] = []
+    original = graph.read
+
+    def read(statement: str, /, **kwargs: Any) -> list[dict[str, Any]]:
+        if statement == "engine/ancestry_on_kept":
+            sent.append(kwargs["added"])
+        return original(statement, **kwargs)
+
+    monkeypatch.setattr(graph, "read", read)
+    assert [_comparable(row) for row in read_walk(graph, **params)] == [expected]
+    assert sent == ["c\nb"] and kept.sent == 2
+    assert [_comparable(row) for row in read_walk(graph, **params)] == [expected]
+    assert sent[1:] == [""]  # nothing settled since
+    kept.memo = uuid.uuid4().hex  # as a restarted server: it keeps nothing under the memo
+    sent.clear()
+    assert [_comparable(row) for row in read_walk(graph, **params)] == [expected]
+    assert sent == ["", "c\nb"]

@@ -14,6 +14,7 @@ upwards: a settled party's holders are settled too, and the evidence can climb t
 from __future__ import annotations
 
 import threading
+import uuid
 from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -113,7 +114,18 @@ class StopIds(dict[str, str]):
     and these ids run to megabytes: the line took 1.0 ms a walk with 15,000 settled ids and 6.9 ms with
     100,000 (README, "Benchmarks")."""
 
-    __slots__ = ()
+    # `kept`, `kept_chunks`: the server-kept form of the same ids (`KeptStops`), as far as these name them
+    __slots__ = ("kept", "kept_chunks")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kept: KeptStops | None = None
+        self.kept_chunks = 0
+
+    @property
+    def kept_count(self) -> int:
+        """How many ids the server keeps for these stops (`KeptStops`), those without a newline."""
+        return self.kept.totals[self.kept_chunks - 1] if self.kept is not None and self.kept_chunks else 0
 
     def with_ids(self, ids: Iterable[str]) -> StopIds:
         """A copy naming these ids too (those holding a newline left out)."""
@@ -135,6 +147,26 @@ class StopIds(dict[str, str]):
 
 
 @dataclass
+class KeptStops:
+    """The settled ids as the server keeps them for the walks (`ownership.ancestry_kept`, plugin/src), under
+    one memo name per `SettledParties`: each walk sends only the ids settled since the last one sent, not
+    every id (about 300 kB on 2019-06-30 in the bench, most of what a small walk allocated in Neo4j; README,
+    "Benchmarks"). A server that lost them (restarted, or the memo let go) keeps fewer than the walk
+    expects and says so; the walk then sends them all (`read_walk` in app/engine/verdicts.py)."""
+
+    memo: str = field(default_factory=lambda: uuid.uuid4().hex)
+    # each walk's ids, one text each ("\n" between ids; ids holding one are never kept), and how many ids
+    # in all up to each (texts in a list: the collector scans one entry a walk, not one an id)
+    chunks: list[str] = field(default_factory=list)
+    totals: list[int] = field(default_factory=list)
+    sent: int = 0  # how many chunks a server was sent, as far as this process knows
+
+    def added(self, start: int, end: int) -> str:
+        """The ids of chunks `start` to `end`, as `ancestry_on_kept` takes them."""
+        return "\n".join(self.chunks[start:end])
+
+
+@dataclass
 class SettledParties:
     parties: dict[str, Settled] = field(default_factory=dict)
     # the ids a walk stops at, as `ancestry_on.cypher` takes them (`StopIds`), kept as parties are settled
@@ -150,6 +182,8 @@ class SettledParties:
     # the settled parties that are seeds, which keep their values whatever a what-if adds (kept as a set so
     # that a what-if takes them out of its 1,500 parties at once)
     seeds: set[str] = field(default_factory=set)
+    # the same ids as `stops`, as the server keeps them (each walk sends only those settled since the last)
+    kept: KeptStops = field(default_factory=KeptStops)
     # one walk kept at a time: two walks adding their stops at once from the same stops would each write
     # them without the other's, and a party kept without its stop is never one (`add` skips kept parties)
     _adding: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
@@ -182,7 +216,13 @@ class SettledParties:
                     self.held_in[holder] = self.held_in.get(holder, ()) + tuple(added)
                 self.parties.update(fresh)  # one update: a concurrent reader never sees half a walk
                 # after the parties: a walk that reads the new stops finds every party they name in `parties`
-                self.stops = self.stops.with_ids(fresh)
+                stops = self.stops.with_ids(fresh)
+                ids = [pid for pid in fresh if "\n" not in pid]
+                kept = self.kept
+                kept.chunks.append("\n".join(ids))
+                kept.totals.append((kept.totals[-1] if kept.totals else 0) + len(ids))
+                stops.kept, stops.kept_chunks = kept, len(kept.chunks)
+                self.stops = stops
 
     def reach_past(self, start: Iterable[str], known: frozenset[str], limit: int,
                    crowded: Container[str] = frozenset()) -> bool:

@@ -413,17 +413,46 @@ WALK_SIGNATURE = ("ownership.ancestry(party :: NODE, asOf :: DATE, known :: MAP,
                   "limit :: INTEGER) :: (truncated :: BOOLEAN, parties :: LIST<ANY>)")
 
 
+# The same walk with the settled ids kept in the server (`KeptStops`), used when the server has it too.
+KEPT_PROCEDURE = "ownership.ancestry_kept"
+KEPT_SIGNATURE = ("ownership.ancestry_kept(party :: NODE, asOf :: DATE, memo :: STRING, added :: STRING, "
+                  "expected :: INTEGER, limit :: INTEGER) :: (truncated :: BOOLEAN, parties :: LIST<ANY>)")
+
+
 def read_walk(graph: Graph, **params: Any) -> list[dict[str, Any]]:
     """`ancestry_on`'s record, from the walk procedure when the server has it (the same record in about half
-    Neo4j's time; README, "Benchmarks"), else from the Cypher walk."""
+    Neo4j's time; README, "Benchmarks"), with the settled ids the server keeps when it keeps them
+    (`_read_walk_kept`), else from the Cypher walk."""
     if graph.procedure_signature(WALK_PROCEDURE) == WALK_SIGNATURE:
         try:
+            stops = params.get("known")
+            if (isinstance(stops, StopIds) and stops.kept is not None
+                    and graph.procedure_signature(KEPT_PROCEDURE) == KEPT_SIGNATURE):
+                rows = _read_walk_kept(graph, stops, params)
+                if rows is not None:
+                    return rows
             return graph.read("engine/ancestry_on_procedure", **params)
         except ClientError as error:
             if error.code != "Neo.ClientError.Procedure.ProcedureNotFound":
                 raise
             graph.forget_procedures()
     return graph.read("engine/ancestry_on", **params)
+
+
+def _read_walk_kept(graph: Graph, stops: StopIds, params: dict[str, Any]) -> list[dict[str, Any]] | None:
+    """The walk up to `stops` through the ids the server keeps (`ancestry_on_kept`): those settled since
+    the last walk sent them are sent with it; when the server keeps fewer than `stops` name (restarted, or
+    it let the memo go), all of them, once more. None when it still keeps too few (let go again at once)."""
+    kept = stops.kept
+    assert kept is not None
+    walk = {key: value for key, value in params.items() if key not in ("known", "stop_key_length")}
+    for start in dict.fromkeys((min(kept.sent, stops.kept_chunks), 0)):
+        rows = graph.read("engine/ancestry_on_kept", **walk, memo=kept.memo,
+                          added=kept.added(start, stops.kept_chunks), expected=stops.kept_count)
+        kept.sent = max(kept.sent, stops.kept_chunks)  # racing walks at worst send some ids twice
+        if not rows or rows[0]["parties"] is not None:
+            return rows
+    return None
 
 
 def load_ancestry(graph: Graph, party_id: str, as_of: date, stops: StopIds | None = None) -> Ancestry:

@@ -3,9 +3,14 @@ package ownership;
 import java.time.LocalDate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import org.neo4j.graphdb.Direction;
@@ -52,11 +57,27 @@ public class Ancestry {
      * and the fields again for the parties entered was 2-5% slower (README, "Benchmarks"). */
     private record Met(Node node, Map<String, Object> fields, String id, boolean entered, boolean party) {}
 
-    private static Met meet(Node node, boolean mayEnter, Map<String, Object> known, int keyLength) {
+    private static Met meet(Node node, boolean mayEnter, Predicate<String> known) {
         Map<String, Object> fields = node.getProperties(PARTY_KEYS);
         String id = fields.get("id") instanceof String text ? text : null;
-        return new Met(node, fields, id, mayEnter && !isKnown(id, known, keyLength), node.hasLabel(PARTY));
+        return new Met(node, fields, id, mayEnter && !known.test(id), node.hasLabel(PARTY));
     }
+
+    /** The settled ids a process keeps here, by its memo (`KeptStops` in app/engine/settled.py), so that a
+     * walk sends only the ids settled since the last one: receiving every id with every walk (about 300 kB
+     * on 2019-06-30 in the bench) was most of what a small walk allocated (README, "Benchmarks"). At most
+     * KEPT_MEMOS memos, the least recently used going first, each of at most KEPT_IDS ids (a process keeps
+     * at most 100,000 settled parties a memo: about 70 MB here at worst); a process that finds its memo
+     * gone (fewer ids than it sent) sends them all again, and past KEPT_IDS sends them with each walk. */
+    private static final int KEPT_MEMOS = 8;
+    private static final int KEPT_IDS = 200_000;
+    private static final Map<String, Set<String>> KEPT = Collections.synchronizedMap(
+        new LinkedHashMap<>(KEPT_MEMOS * 2, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, Set<String>> eldest) {
+                return size() > KEPT_MEMOS;
+            }
+        });
 
     @Procedure(name = "ownership.ancestry", mode = Mode.READ)
     @Description("ownership.ancestry(party, asOf, known, stopKeyLength, limit): the party and its ancestors "
@@ -67,9 +88,36 @@ public class Ancestry {
                                  @Name("known") Map<String, Object> known,
                                  @Name("stopKeyLength") long stopKeyLength, @Name("limit") long limit) {
         int keyLength = (int) stopKeyLength;
+        return Stream.of(walk(party, asOf, id -> isKnown(id, known, keyLength), limit));
+    }
+
+    @Procedure(name = "ownership.ancestry_kept", mode = Mode.READ)
+    @Description("ownership.ancestry_kept(party, asOf, memo, added, expected, limit): ownership.ancestry with "
+        + "the settled ids kept here under `memo`: `added` (ids separated by newlines) joins them first; when "
+        + "fewer than `expected` are kept (the memo was let go), no walk and `parties` null.")
+    public Stream<Walk> ancestryKept(@Name("party") Node party, @Name("asOf") LocalDate asOf,
+                                     @Name("memo") String memo, @Name("added") String added,
+                                     @Name("expected") long expected, @Name("limit") long limit) {
+        Set<String> ids = KEPT.computeIfAbsent(memo, key -> ConcurrentHashMap.newKeySet());
+        for (String id : added.split("\n")) {
+            if (!id.isEmpty()) {
+                ids.add(id);
+            }
+        }
+        if (ids.size() > KEPT_IDS) {
+            KEPT.remove(memo);
+        }
+        if (ids.size() < expected || ids.size() > KEPT_IDS) {
+            return Stream.of(new Walk(false, null));
+        }
+        // as isKnown: a node without an id is not entered, an id holding a newline never settled
+        return Stream.of(walk(party, asOf, id -> id == null || (id.indexOf('\n') < 0 && ids.contains(id)), limit));
+    }
+
+    private static Walk walk(Node party, LocalDate asOf, Predicate<String> known, long limit) {
         Map<Node, Met> met = new HashMap<>();
         ArrayDeque<Met> queue = new ArrayDeque<>();
-        Met start = meet(party, true, known, keyLength);
+        Met start = meet(party, true, known);
         met.put(party, start);
         queue.add(start);
         List<Object> rows = new ArrayList<>();
@@ -91,7 +139,7 @@ public class Ancestry {
                     }
                 } else if (holder == null) {
                     // a settled party stops the walk; when the asked party is settled, so are all its holders
-                    holder = meet(node, start.entered(), known, keyLength);
+                    holder = meet(node, start.entered(), known);
                     met.put(node, holder);
                     if (holder.entered() && !truncated) {
                         queue.add(holder);
@@ -130,7 +178,7 @@ public class Ancestry {
         if (startRow != null) {
             rows.add(startRow);
         }
-        return Stream.of(new Walk(truncated, rows));
+        return new Walk(truncated, rows);
     }
 
     /** As the statement's `(start IS NULL OR start <= asOf) AND (end IS NULL OR end >= asOf)`: a value that
