@@ -2,8 +2,9 @@
 // id, as `resolve_ref`), else the party with id $id. With $ref, also what a far-date verdict would
 // otherwise read in two more round trips (app/engine/shifted.py): its `identifiers`, the evidence's
 // `details` of the interests held in it that are valid on $as_of (as `interest_details`) and the data
-// `stamps` (`data_stamps`); with $id these are empty. `ancestry_on` and `ancestry_on_procedure` include
-// this, so both walks start from the same party and return the same record around their walk.
+// `stamps` (`data_stamps`); with $id these are empty. `ancestry_on`, `ancestry_on_procedure` and
+// `ancestry_on_kept` include this, so the walks start from the same party and return the same record
+// around their walk.
 // Gives: x, identifiers, details, stamps (for `walk_record`)
 // Parameters: $ref, $id, $as_of
 OPTIONAL MATCH (:Identifier {key: $ref})-[:IDENTIFIES]->(by_key:Party)
