@@ -442,7 +442,8 @@ def read_walk(graph: Graph, **params: Any) -> list[dict[str, Any]]:
 def _read_walk_kept(graph: Graph, stops: StopIds, params: dict[str, Any]) -> list[dict[str, Any]] | None:
     """The walk up to `stops` through the ids the server keeps (`ancestry_on_kept`): those settled since
     the last walk sent them are sent with it; when the server keeps fewer than `stops` name (restarted, or
-    it let the memo go), all of them, once more. None when it still keeps too few (let go again at once)."""
+    it let the memo go), all of them, once more. None when it still keeps too few (let go again at once) or
+    the memo is past what the server keeps for one (the caller then sends the ids with the walk)."""
     kept = stops.kept
     assert kept is not None
     walk = {key: value for key, value in params.items() if key not in ("known", "stop_key_length")}
