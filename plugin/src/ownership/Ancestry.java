@@ -60,7 +60,7 @@ public class Ancestry {
     private static Met meet(Node node, boolean mayEnter, Predicate<String> known) {
         Map<String, Object> fields = node.getProperties(PARTY_KEYS);
         String id = fields.get("id") instanceof String text ? text : null;
-        return new Met(node, fields, id, mayEnter && !known.test(id), node.hasLabel(PARTY));
+        return new Met(node, fields, id, mayEnter && !stopsAt(id, known), node.hasLabel(PARTY));
     }
 
     /** The settled ids a process keeps here, by its memo (`KeptStops` in app/engine/settled.py), so that a
@@ -88,7 +88,7 @@ public class Ancestry {
                                  @Name("known") Map<String, Object> known,
                                  @Name("stopKeyLength") long stopKeyLength, @Name("limit") long limit) {
         int keyLength = (int) stopKeyLength;
-        return Stream.of(walk(party, asOf, id -> isKnown(id, known, keyLength), limit));
+        return Stream.of(walk(party, asOf, id -> inGroups(id, known, keyLength), limit));
     }
 
     @Procedure(name = "ownership.ancestry_kept", mode = Mode.READ)
@@ -106,14 +106,15 @@ public class Ancestry {
         }
         if (ids.size() > KEPT_IDS) {
             KEPT.remove(memo);
-        }
-        if (ids.size() < expected || ids.size() > KEPT_IDS) {
             return Stream.of(new Walk(false, null));
         }
-        // as isKnown: a node without an id is not entered, an id holding a newline never settled
-        return Stream.of(walk(party, asOf, id -> id == null || (id.indexOf('\n') < 0 && ids.contains(id)), limit));
+        if (ids.size() < expected) {
+            return Stream.of(new Walk(false, null));
+        }
+        return Stream.of(walk(party, asOf, ids::contains, limit));
     }
 
+    /** The walk up to the parties whose id `known` names (asked only of ids without a newline; `stopsAt`). */
     private static Walk walk(Node party, LocalDate asOf, Predicate<String> known, long limit) {
         Map<Node, Met> met = new HashMap<>();
         ArrayDeque<Met> queue = new ArrayDeque<>();
@@ -193,14 +194,14 @@ public class Ancestry {
     }
 
     /** As the statement's stop test (`StopIds`): an id holding a newline is never settled; a node without an
-     * id makes the statement's predicate null, so the walk does not enter it either. */
-    private static boolean isKnown(String id, Map<String, Object> known, int keyLength) {
-        if (id == null) {
-            return true;
-        }
-        if (id.indexOf('\n') >= 0) {
-            return false;
-        }
+     * id makes the statement's predicate null, so the walk does not enter it either. Both walks stop so:
+     * `known` tells only whether a plain id is settled. */
+    private static boolean stopsAt(String id, Predicate<String> known) {
+        return id == null || (id.indexOf('\n') < 0 && known.test(id));
+    }
+
+    /** Whether `known`, the settled ids grouped by their last `keyLength` characters, names the id. */
+    private static boolean inGroups(String id, Map<String, Object> known, int keyLength) {
         String key = id.length() <= keyLength ? id : id.substring(id.length() - keyLength);
         return known.get(key) instanceof String ids && ids.contains("\n" + id + "\n");
     }
