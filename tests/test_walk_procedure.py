@@ -187,10 +187,7 @@ def test_walks_send_only_the_ids_settled_since_and_all_of_them_to_a_server_that_
     kept = KeptStops()
     stops = StopIds()
     for ids in (["c"], ["b"]):  # as `SettledParties.add` keeps two walks
-        stops = stops.with_ids(ids)
-        kept.chunks.append("\n".join(ids))
-        kept.totals.append((kept.totals[-1] if kept.totals else 0) + len(ids))
-        stops.kept, stops.kept_chunks = kept, len(kept.chunks)
+        stops = stops.with_kept(ids, kept)
     params = {"id": "t", "ref": None, "as_of": DATES[2], "limit": 50_000, "known": stops,
               "stop_key_length": STOP_KEY_LENGTH}
     expected = _comparable(_walk(graph, "engine/ancestry_on_procedure", **params))

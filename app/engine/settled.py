@@ -127,6 +127,14 @@ class StopIds(dict[str, str]):
         """How many ids the server keeps for these stops (`KeptStops`), those without a newline."""
         return self.kept.totals[self.kept_chunks - 1] if self.kept is not None and self.kept_chunks else 0
 
+    def with_kept(self, ids: Iterable[str], kept: KeptStops) -> StopIds:
+        """`with_ids`, the ids also kept in `kept` as one more chunk (the form the server keeps), which the
+        copy names."""
+        ids = list(ids)
+        stops = self.with_ids(ids)
+        stops.kept, stops.kept_chunks = kept, kept.keep(ids)
+        return stops
+
     def with_ids(self, ids: Iterable[str]) -> StopIds:
         """A copy naming these ids too (those holding a newline left out)."""
         groups: dict[str, list[str]] = {}
@@ -160,6 +168,13 @@ class KeptStops:
     chunks: list[str] = field(default_factory=list)
     totals: list[int] = field(default_factory=list)
     sent: int = 0  # how many chunks a server was sent, as far as this process knows
+
+    def keep(self, ids: Iterable[str]) -> int:
+        """Keep these ids (those holding a newline left out) as one more chunk; how many chunks there are."""
+        plain = [pid for pid in ids if "\n" not in pid]
+        self.chunks.append("\n".join(plain))
+        self.totals.append((self.totals[-1] if self.totals else 0) + len(plain))
+        return len(self.chunks)
 
     def added(self, start: int, end: int) -> str:
         """The ids of chunks `start` to `end`, as `ancestry_on_kept` takes them."""
@@ -216,13 +231,7 @@ class SettledParties:
                     self.held_in[holder] = self.held_in.get(holder, ()) + tuple(added)
                 self.parties.update(fresh)  # one update: a concurrent reader never sees half a walk
                 # after the parties: a walk that reads the new stops finds every party they name in `parties`
-                stops = self.stops.with_ids(fresh)
-                ids = [pid for pid in fresh if "\n" not in pid]
-                kept = self.kept
-                kept.chunks.append("\n".join(ids))
-                kept.totals.append((kept.totals[-1] if kept.totals else 0) + len(ids))
-                stops.kept, stops.kept_chunks = kept, len(kept.chunks)
-                self.stops = stops
+                self.stops = self.stops.with_kept(fresh, self.kept)
 
     def reach_past(self, start: Iterable[str], known: frozenset[str], limit: int,
                    crowded: Container[str] = frozenset()) -> bool:
