@@ -420,16 +420,19 @@ def test_what_if_verdicts_through_the_generation_equal_full_ancestor_evaluation(
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
           derandomize=True)
-@given(case=graphs(), drawn=changes_drawn, order=st.randoms(use_true_random=False))
+@given(case=graphs(), drawn=changes_drawn, order=st.randoms(use_true_random=False), climb=st.booleans())
 def test_what_if_verdicts_through_settled_parties_equal_full_ancestor_evaluation(
         graph: Graph, case: tuple[list[RNode], list[REdge], dict[str, Any]],
         drawn: list[tuple[str, int, int, str, str, str, float | None, float | None]], order: Any,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+        climb: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     """What-ifs whose changes reach too many parties (the limit set to 0 here) settle the asked party's
-    ancestry on the generation's date and evaluate again only the parties at or below a change. Parties
+    ancestry on the generation's date and evaluate again only the parties at or below a change, found
+    below the changes or (`climb`: too many below them) climbing the asked party's ancestry. Parties
     asked in random order, so later ones stop at what earlier ones settled; each verdict, look-through
     share and evidence must equal the walk with the same changes."""
     monkeypatch.setattr(shifted, "WHAT_IF_LIMIT", 0)
+    if climb:
+        monkeypatch.setattr(verdicts, "BELOW_LIMIT", 0)
     nodes, edges, pol_fields = case
     pol, generation = _published(graph, nodes, edges, pol_fields)
     changes = _changes(nodes, edges, drawn)

@@ -9,10 +9,12 @@ from collections.abc import Iterable
 from datetime import date
 
 import pytest
+from hypothesis import event, given, settings
+from hypothesis import strategies as st
 
 from app.engine.evaluate import Edge, Node, analyse
 from app.engine.settled import SettledParties, StopIds, stop_key
-from app.engine.verdicts import membership
+from app.engine.verdicts import Change, _ancestors_below, _ancestors_below_by_climb, membership
 from tests.engine_helpers import policy
 
 DAY = date(2025, 6, 30)
@@ -129,3 +131,57 @@ def test_settled_parties_leave_the_collector_nothing_to_scan_but_their_maps() ->
         gc.collect()
     kept = [*settled.parties.values(), *settled.holders.values(), *settled.held_in.values()]
     assert kept and not any(gc.is_tracked(item) for item in kept)
+
+
+_PARTIES = [f"p{i}" for i in range(8)]
+_links = st.lists(st.tuples(st.sampled_from(_PARTIES), st.sampled_from(_PARTIES)), max_size=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(links=_links, removed=_links, added=_links, target=st.sampled_from(_PARTIES),
+       settled_count=st.integers(min_value=1, max_value=len(_PARTIES)), limit=st.integers(min_value=0, max_value=9))
+def test_a_what_ifs_region_found_below_its_changes_is_the_one_found_climbing_from_the_asked_party(
+        links: list[tuple[str, str]], removed: list[tuple[str, str]], added: list[tuple[str, str]], target: str,
+        settled_count: int, limit: int) -> None:
+    """The parties a what-if through settled parties evaluates again: those at or below a change's subject
+    among the asked party's ancestors after the changes. Found going down the settled interests from the
+    subjects, then up from the asked party among what was found (`_ancestors_below`), they are those found
+    climbing the asked party's whole ancestry first (`_ancestors_below_by_climb`); random holdings with
+    cycles and self-holdings, changes that remove and add holdings, settled parties closed upwards (a
+    holder of a settled party is settled). Past its limit the search below says so (None)."""
+    settled = SettledParties()
+    # the parties settled: those holding, directly or not, in the first `settled_count` (closed upwards)
+    known = set(_PARTIES[:settled_count])
+    grew = True
+    while grew:
+        grew = False
+        for holder, subject in links:
+            if subject in known and holder not in known:
+                known.add(holder)
+                grew = True
+    if target not in known:
+        return
+    for pid in known:
+        settled.holders[pid] = tuple(dict.fromkeys(h for h, s in links if s == pid))
+        settled.parties[pid] = ("clear", None, False, 0.0, 0.0, (), None)
+    for pid in known:
+        for holder in settled.holders[pid]:
+            settled.held_in[holder] = (*settled.held_in.get(holder, ()), pid)
+    # changes about settled subjects only, as `what_if_through_settled` settles the added interests' holders
+    subjects = {s for _, s in removed + added if s in known}
+    changed_holders = {s: [h for h in settled.holders[s] if (h, s) not in removed]
+                          + [h for h, subject in added if subject == s and h in known] for s in subjects}
+
+    def holders_after(pid: str) -> Iterable[str]:
+        return changed_holders[pid] if pid in changed_holders else settled.holders[pid]
+
+    by_subject = {s: [Change("add", "x", s)] for s in subjects}
+    climbed = _ancestors_below_by_climb(target, by_subject, holders_after, settled)
+    found = _ancestors_below(target, subjects, holders_after, settled.held_in, limit)
+    assert climbed is not None
+    if found is None:
+        event("past the limit below the changes")
+        assert limit < len(known)
+        found = _ancestors_below(target, subjects, holders_after, settled.held_in, len(known))
+    event("none moves" if not found else "some move")
+    assert found == climbed
