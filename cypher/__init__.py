@@ -8,6 +8,10 @@ Lines several statements must share word for word (where a divergence would be a
 data stamp that keys the on-demand memos) live once in `fragments/`: a statement line `:include NAME`
 is replaced by `fragments/NAME.cypher`'s body, indented as the line is. A fragment has a header of its
 own; the statement's `Parameters:` line names the fragment's parameters too (they are the statement's).
+A fragment whose header has an `Arguments:` line (upper-case names) is included with as many arguments,
+`:include NAME(first, second, ...)`, each replacing its name wherever it stands as a whole word in the
+body: a variable, a `$parameter` or an expression of the including statement (split at commas, so none
+holds one).
 `fragments/` holds no statements: `names()` skips it and `statement()` refuses its files.
 """
 
@@ -21,7 +25,9 @@ from importlib import resources
 
 _PARAM = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _HEADER_PARAMS = re.compile(r"^//\s*Parameters:\s*(.*)$", re.IGNORECASE)
-_INCLUDE = re.compile(r"^(\s*):include\s+(\S+)\s*$")
+_INCLUDE = re.compile(r"^(\s*):include\s+([^\s(]+)(?:\((.*)\))?\s*$")
+_HEADER_ARGUMENTS = re.compile(r"^//\s*Arguments:\s*(.*)$", re.IGNORECASE)
+_ARGUMENT_NAME = re.compile(r"\b[A-Z][A-Z0-9_]*\b")
 FRAGMENTS = "fragments"
 
 
@@ -54,7 +60,7 @@ def _expand(name: str, text: str, read: Reader = _read, seen: tuple[str, ...] = 
         if match is None:
             out.append(line)
             continue
-        indent, fragment = match.groups()
+        indent, fragment, arguments = match.groups()
         where = f"cypher/{name}.cypher, line {number}"
         if fragment in seen:
             raise CypherCatalogError(f"{where}: fragment {fragment!r} includes itself "
@@ -64,8 +70,29 @@ def _expand(name: str, text: str, read: Reader = _read, seen: tuple[str, ...] = 
             raise CypherCatalogError(f"{where}: no fragment {fragment!r} (looked for cypher/{FRAGMENTS}/"
                                      f"{fragment}.cypher)")
         expanded = _parse(f"{FRAGMENTS}/{fragment}", found, read, (*seen, fragment)).text  # its header holds
-        out.extend(indent + part if part.strip() else part for part in _split(expanded)[1])
+        header, body = _split(expanded)
+        body = _with_arguments(where, fragment, header, body, arguments)
+        out.extend(indent + part if part.strip() else part for part in body)
     return "\n".join(out) + ("\n" if text.endswith("\n") else "")
+
+
+def _with_arguments(where: str, fragment: str, header: list[str], body: list[str],
+                    arguments: str | None) -> list[str]:
+    """The fragment's body with each name of its `Arguments:` line replaced by the argument in its place."""
+    names: list[str] = []
+    for line in header:
+        match = _HEADER_ARGUMENTS.match(line)
+        if match:
+            names = _ARGUMENT_NAME.findall(match.group(1))
+    given = [] if arguments is None else [part.strip() for part in arguments.split(",")]
+    if len(given) != len(names) or not all(given):
+        raise CypherCatalogError(f"{where}: fragment {fragment!r} takes {len(names)} argument(s) "
+                                 f"({', '.join(names) or 'none'}), given {arguments!r}")
+    if not names:
+        return body
+    values = dict(zip(names, given, strict=True))
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, names)) + r")\b")
+    return [pattern.sub(lambda m: values[m.group(1)], line) for line in body]
 
 
 def _split(text: str) -> tuple[list[str], list[str]]:

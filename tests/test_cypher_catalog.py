@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -75,6 +76,32 @@ def test_fragments_are_not_statements_and_each_is_used() -> None:
     raw = [cypher._read(f"{name}.cypher") or "" for name in names]
     raw += [cypher._read(f"fragments/{name}.cypher") or "" for name in fragments]
     for fragment in fragments:
-        assert any(f":include {fragment}\n" in text for text in raw), f"fragment {fragment} is never included"
+        used = re.compile(rf"^\s*:include {re.escape(fragment)}(\(.*\))?$", re.M)
+        assert any(used.search(text) for text in raw), f"fragment {fragment} is never included"
     for name in names:  # every include was a line of its own, so none is left
         assert ":include" not in cypher.query(name)
+
+
+def test_a_fragment_takes_its_arguments_in_place_of_their_names() -> None:
+    """A fragment's `Arguments:` names are replaced where they stand as whole words (a label spelt in
+    mixed case, or a longer word holding one, is left alone); a wrong count names the file and line."""
+    files = {"fragments/newest.cypher": "// Arguments: MATCHING, VERDICT, LAYERS\n// Parameters: none\n"
+                                        "MATCHING (VERDICT:Verdict) WHERE VERDICT.generation IN LAYERS\n"
+                                        "RETURN VERDICT AS VERDICTS, VERDICT.layer\n",
+             "fragments/plain.cypher": "// Parameters: none\nRETURN 1\n"}
+    stmt = cypher._parse("x", "// Parameters: $layers\nCALL () {\n  :include newest(OPTIONAL MATCH, v, $layers)\n}\n",
+                         _reader(files))
+    assert stmt.text == ("// Parameters: $layers\nCALL () {\n"
+                         "  OPTIONAL MATCH (v:Verdict) WHERE v.generation IN $layers\n"
+                         "  RETURN v AS VERDICTS, v.layer\n}\n")
+    assert stmt.used_parameters == {"layers"}
+    with pytest.raises(cypher.CypherCatalogError, match=r"cypher/x\.cypher, line 2: fragment 'newest' takes 3 "
+                                                        r"argument\(s\) \(MATCHING, VERDICT, LAYERS\), given 'v, \$l'"):
+        cypher._parse("x", "// Parameters: $l\n:include newest(v, $l)\n", _reader(files))
+    with pytest.raises(cypher.CypherCatalogError, match=r"line 2: fragment 'newest' takes 3 argument\(s\).*given None"):
+        cypher._parse("x", "// Parameters: none\n:include newest\n", _reader(files))
+    with pytest.raises(cypher.CypherCatalogError, match=r"line 2: fragment 'plain' takes 0 argument\(s\) \(none\)"):
+        cypher._parse("x", "// Parameters: none\n:include plain(v)\n", _reader(files))
+    # an argument left empty is refused too
+    with pytest.raises(cypher.CypherCatalogError, match=r"given 'MATCH, , \$l'"):
+        cypher._parse("x", "// Parameters: $l\n:include newest(MATCH, , $l)\n", _reader(files))

@@ -3,10 +3,7 @@
 // Parameters: $layers, $ids
 UNWIND $ids AS id
 CALL (id) {
-  MATCH (v:Verdict)
-  USING INDEX v:Verdict(generation, party_id)
-  WHERE v.generation IN $layers AND v.party_id = id
-  RETURN v ORDER BY v.layer DESC LIMIT 1
+  :include newest_verdict(MATCH, v, $layers, id)
 }
 RETURN id, v {.verdict, .share_min, .share_min_exclusive, .share_max, .share_max_exclusive, .lookthrough_min,
               .lookthrough_max, .seed_reason, .pinned, .pin_reason, .control_definite, .control_possible} AS verdict

@@ -10,10 +10,7 @@ MATCH (x:Party {id: id})<-[r:OWNS|CONTROLS]-(h:Party)
 USING INDEX x:Party(id)
 WHERE (r.start_date IS NULL OR r.start_date <= $as_of) AND (r.end_date IS NULL OR r.end_date >= $as_of)
 CALL (h) {
-  OPTIONAL MATCH (v:Verdict)
-  USING INDEX v:Verdict(generation, party_id)
-  WHERE v.generation IN $layers AND v.party_id = h.id
-  RETURN v ORDER BY v.layer DESC LIMIT 1
+  :include newest_verdict(OPTIONAL MATCH, v, $layers, h.id)
 }
 RETURN id AS subject_id, h.id AS holder_id, h.name AS holder_name, h.kind AS holder_kind,
        coalesce(h.first_seen > datetime($started_at), true) AS holder_newer,

@@ -5,9 +5,6 @@ MATCH (n:Verdict)
 USING INDEX n:Verdict(generation)
 WHERE n.generation = $generation
 CALL (n) {
-  OPTIONAL MATCH (o:Verdict)
-  USING INDEX o:Verdict(generation, party_id)
-  WHERE o.generation IN $base_layers AND o.party_id = n.party_id
-  RETURN o ORDER BY o.layer DESC LIMIT 1
+  :include newest_verdict(OPTIONAL MATCH, o, $base_layers, n.party_id)
 }
 RETURN o.verdict AS old, n.verdict AS new, count(*) AS count

@@ -32,10 +32,7 @@ CALL () {
 WITH p, max(CASE WHEN candidate THEN 1 ELSE 0 END) = 1 AS candidate
 WHERE coalesce(p.w_run <> $run, true) AND ($parts = 1 OR (right(p.id, 1) IN $half) = ($part = 0))
 CALL (p) {
-  OPTIONAL MATCH (v:Verdict)
-  USING INDEX v:Verdict(generation, party_id)
-  WHERE v.generation IN $layers AND v.party_id = p.id
-  RETURN v ORDER BY v.layer DESC LIMIT 1
+  :include newest_verdict(OPTIONAL MATCH, v, $layers, p.id)
 }
 WITH p, v, candidate
 WHERE candidate OR v.verdict IN ['restricted', 'review'] OR v.lookthrough_max > 0

@@ -12,10 +12,7 @@ MATCH (p)-[:OWNS|CONTROLS]->(d:Party)
 WHERE d.w_run IS NULL OR d.w_run <> $run
 WITH DISTINCT d
 CALL (d) {
-  OPTIONAL MATCH (v:Verdict)
-  USING INDEX v:Verdict(generation, party_id)
-  WHERE v.generation IN $layers AND v.party_id = d.id
-  RETURN v ORDER BY v.layer DESC LIMIT 1
+  :include newest_verdict(OPTIONAL MATCH, v, $layers, d.id)
 }
 SET d.w_run = $run, d.w_region = true, d.w_front = $round + 1,
     d.w_old_upper = coalesce(v.verdict IN ['restricted', 'review'], false),

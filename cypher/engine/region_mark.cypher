@@ -9,10 +9,7 @@ MATCH (c:Party {id: id})
 USING INDEX c:Party(id)
 WITH DISTINCT c
 CALL (c) {
-  OPTIONAL MATCH (v:Verdict)
-  USING INDEX v:Verdict(generation, party_id)
-  WHERE v.generation IN $layers AND v.party_id = c.id
-  RETURN v ORDER BY v.layer DESC LIMIT 1
+  :include newest_verdict(OPTIONAL MATCH, v, $layers, c.id)
 }
 SET c.w_run = $run, c.w_region = true, c.w_front = 0,
     c.w_old_upper = coalesce(v.verdict IN ['restricted', 'review'], false),

@@ -12,10 +12,7 @@ WHERE x.w_run = $run AND x.w_lt_moved AND NOT coalesce(x.w_calc, false)
   AND ($parts = 1 OR (right(x.id, 1) IN $half) = ($part = 0))
 WITH x LIMIT $limit
 CALL (x) {
-  OPTIONAL MATCH (o:Verdict)
-  USING INDEX o:Verdict(generation, party_id)
-  WHERE o.generation IN $base_layers AND o.party_id = x.id
-  RETURN o ORDER BY o.layer DESC LIMIT 1
+  :include newest_verdict(OPTIONAL MATCH, o, $base_layers, x.id)
 }
 WITH x, o, coalesce(x.w_lt_lo, 0.0) * 100.0 AS lt_min, coalesce(x.w_lt_hi, 0.0) * 100.0 AS lt_max
 CALL (x, o, lt_min, lt_max) {

@@ -44,10 +44,7 @@ WITH x, {
 } AS new
 OPTIONAL CALL (x) {
   WITH x WHERE $region
-  MATCH (o:Verdict)
-  USING INDEX o:Verdict(generation, party_id)
-  WHERE o.generation IN $base_layers AND o.party_id = x.id
-  RETURN o ORDER BY o.layer DESC LIMIT 1
+  :include newest_verdict(MATCH, o, $base_layers, x.id)
 }
 WITH x, new, NOT $region OR
      [new.verdict, coalesce(new.seed_reason, ''), coalesce(new.pin_reason, ''), new.share_min,

@@ -9,10 +9,7 @@ OPTIONAL MATCH (by_id:Party {id: $ref})
 WITH coalesce(by_key, by_id) AS x
 WHERE x IS NOT NULL
 CALL (x) {
-  OPTIONAL MATCH (v:Verdict)
-  USING INDEX v:Verdict(generation, party_id)
-  WHERE v.generation IN $layers AND v.party_id = x.id
-  RETURN v ORDER BY v.layer DESC LIMIT 1
+  :include newest_verdict(OPTIONAL MATCH, v, $layers, x.id)
 }
 CALL (x) {
   OPTIONAL MATCH (i:Identifier)-[:IDENTIFIES]->(x)
@@ -22,10 +19,7 @@ CALL (x) {
   OPTIONAL MATCH (x)<-[r:OWNS|CONTROLS]-(h:Party)
   WHERE (r.start_date IS NULL OR r.start_date <= $as_of) AND (r.end_date IS NULL OR r.end_date >= $as_of)
   CALL (h) {
-    OPTIONAL MATCH (hv:Verdict)
-    USING INDEX hv:Verdict(generation, party_id)
-    WHERE hv.generation IN $layers AND hv.party_id = h.id
-    RETURN hv ORDER BY hv.layer DESC LIMIT 1
+    :include newest_verdict(OPTIONAL MATCH, hv, $layers, h.id)
   }
   RETURN collect(CASE WHEN r IS NULL THEN null ELSE {
            subject_id: x.id, holder_id: h.id, holder_name: h.name, holder_kind: h.kind,

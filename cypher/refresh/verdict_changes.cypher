@@ -11,10 +11,7 @@ CALL () {
   WITH n.party_id AS party_id, n ORDER BY n.layer DESC
   WITH party_id, head(collect(n)) AS n
   CALL (party_id) {
-    OPTIONAL MATCH (o:Verdict)
-    USING INDEX o:Verdict(generation, party_id)
-    WHERE o.generation IN $previous_layers AND o.party_id = party_id
-    RETURN o ORDER BY o.layer DESC LIMIT 1
+    :include newest_verdict(OPTIONAL MATCH, o, $previous_layers, party_id)
   }
   WITH party_id, n, o WHERE coalesce(o.verdict, 'clear') <> n.verdict
   RETURN party_id, o AS old, n AS new
