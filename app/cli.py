@@ -313,8 +313,9 @@ def refresh(
     s = settings()
     cfg = load_config(config)
     policies = list(active_policies(s).values())
+    day = _as_of(as_of)  # a bad date is named before any connection is tried
     with open_driver(s) as driver, err.status("refresh") as status:
-        report = run_refresh(Graph(driver, s.neo4j_database), s, cfg, policies, _as_of(as_of), force,
+        report = run_refresh(Graph(driver, s.neo4j_database), s, cfg, policies, day, force,
                              progress=status.update)
     if as_json:
         sys.stdout.write(json.dumps(asdict(report), indent=2, default=str) + "\n")
@@ -398,8 +399,9 @@ def changes_command(
     from app.repository.changes import changes_since
 
     s = settings()
+    moment = _since(since)  # a bad date is named before any connection is tried
     with open_driver(s) as driver:
-        for item in changes_since(Graph(driver, s.neo4j_database), _since(since), policy, limit=100_000)["changes"]:
+        for item in changes_since(Graph(driver, s.neo4j_database), moment, policy, limit=100_000)["changes"]:
             sys.stdout.write(json.dumps(item, ensure_ascii=False) + "\n")
 
 
@@ -431,8 +433,9 @@ def verdict(
 
     s = settings()
     pol = pick_policy(s, policy_file=policy)
+    day = _as_of(as_of)  # a bad date is named before any connection is tried
     with open_driver(s) as driver:
-        result = verdict_for(Graph(driver, s.neo4j_database), pol, ref, _as_of(as_of))
+        result = verdict_for(Graph(driver, s.neo4j_database), pol, ref, day)
     if as_json:
         sys.stdout.write(json.dumps(result, indent=2, default=str, ensure_ascii=False) + "\n")
         return
