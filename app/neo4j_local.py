@@ -73,6 +73,24 @@ def _tail(path: Path, lines: int = 15) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
+# What Neo4j's console output holds when a file cannot get disk space: the message itself goes to
+# debug.log, the console gets the stack through handleOutOfDiskSpaceError. Neo4j either exits or keeps
+# running without its databases, and then the start would wait out its whole timeout.
+DISK_FULL_MARKERS = ("handleOutOfDiskSpaceError", "running out of disk space", "No space left on device")
+
+
+def disk_full_reported(log_text: str) -> bool:
+    """Whether Neo4j's console output reports that the disk is full."""
+    return any(marker in log_text for marker in DISK_FULL_MARKERS)
+
+
+def _free_megabytes(path: Path) -> int | None:
+    for candidate in (path, *path.parents):
+        if candidate.exists():
+            return shutil.disk_usage(candidate).free // 1_000_000
+    return None
+
+
 def java_major(java: str) -> int | None:
     try:
         out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=30, check=False)
@@ -127,6 +145,7 @@ class LocalNeo4j:
         self.distribution = (settings.cache_dir / f"neo4j-community-{self.version}").resolve()
         self.pid_file = self.home / "server.pid"  # Neo4j writes run/neo4j.pid itself
         self.log_file = self.home / "logs" / "console.log"
+        self._log_start = 0  # where this start's output begins in the console log
         self.conf_dir = self.home / "conf"
 
     @property
@@ -251,6 +270,7 @@ class LocalNeo4j:
             # Local servers take no incremental backups: without a cap, big loads and deletes leave tens of
             # gigabytes of transaction logs for two days (the default).
             "db.tx_log.rotation.retention_policy": "1G size",
+            "db.tx_log.preallocate": str(self.settings.local_tx_log_preallocate).lower(),
             # Two cores: keep the Bolt thread pool small so it does not starve the JVM.
             "server.bolt.thread_pool_max_size": "64",
         }
@@ -351,6 +371,7 @@ class LocalNeo4j:
         with self.log_file.open("ab") as log:
             log.write(f"\n--- starting {time.strftime('%Y-%m-%dT%H:%M:%S')} ---\n".encode())
             log.flush()
+            self._log_start = log.tell()
             process = subprocess.Popen(
                 cmd, cwd=self.home, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 start_new_session=True,  # survives the CLI that started it, ignores its Ctrl-C
@@ -429,6 +450,14 @@ class LocalNeo4j:
         auth = (self.settings.neo4j_user, self.settings.effective_password())
         last_error = ""
         while time.monotonic() < deadline:
+            if process is not None and self._disk_full_since_start():
+                self._terminate(process.pid)
+                self.pid_file.unlink(missing_ok=True)
+                raise LocalServerError(
+                    f"Neo4j ran out of disk space under {self.home} ({_free_megabytes(self.home)} MB free now) "
+                    "and could not start its databases; free space there, or put the local servers on another "
+                    f"disk with OWNERSHIP_LOCAL_HOME; logs in {self.log_file.parent}"
+                )
             if process is not None and process.poll() is not None:
                 self.pid_file.unlink(missing_ok=True)
                 raise LocalServerError(
@@ -455,6 +484,14 @@ class LocalNeo4j:
             f"Neo4j did not answer on {self.uri} within {self.settings.local_start_timeout_s:.0f}s "
             f"({last_error}); see the log {self.log_file}:\n{_tail(self.log_file)}"
         )
+
+    def _disk_full_since_start(self) -> bool:
+        try:
+            with self.log_file.open("rb") as log:
+                log.seek(self._log_start)
+                return disk_full_reported(log.read().decode(errors="replace"))
+        except OSError:
+            return False
 
     def _terminate(self, pid: int, timeout: float = 60.0) -> None:
         with contextlib.suppress(ProcessLookupError):

@@ -75,6 +75,12 @@ class Settings(BaseSettings):
     local_heap: str = Field(default="1g", pattern=r"^\d+[mg]$")
     local_pagecache: str = Field(default="512m", pattern=r"^\d+[mg]$")
     local_start_timeout_s: float = Field(default=120.0, gt=0)
+    local_tx_log_preallocate: bool = Field(
+        default=False,
+        description="Preallocate each database's transaction log file (256 MB for system and neo4j alike). "
+        "Local servers serve development, tests and benches, where half a gigabyte of empty files on a small "
+        "disk only makes the start fail.",
+    )
 
     batch_size: int = Field(default=5_000, ge=1, le=1_000_000)
     max_reject_fraction: float = Field(default=0.05, ge=0, le=1)
