@@ -7,7 +7,7 @@ arithmetic against the threshold.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -843,16 +843,7 @@ def _ancestors_below(target: str, subjects: Iterable[str], holders_after: Callab
                     return None
                 below.add(subject)
                 stack.append(subject)
-    if target not in below:
-        return set()
-    region = {target}
-    stack = [target]
-    while stack:
-        for holder in holders_after(stack.pop()):
-            if holder in below and holder not in region:
-                region.add(holder)
-                stack.append(holder)
-    return region
+    return _reached({target}, holders_after, below) if target in below else set()
 
 
 def _ancestors_below_by_climb(target: str, by_subject: dict[str, list[Change]],
@@ -874,13 +865,20 @@ def _ancestors_below_by_climb(target: str, by_subject: dict[str, list[Change]],
                     upper.append(holder)
         level = upper
     held_in = settled.held_in
-    region = {subject for subject in by_subject if subject in above}
+    return _reached({subject for subject in by_subject if subject in above},
+                    lambda pid: held_in.get(pid, ()), above)
+
+
+def _reached(start: set[str], step: Callable[[str], Iterable[str]], within: Container[str]) -> set[str]:
+    """`start` (in `within`) and every party reached from it through `step` (holders or holdings) going only
+    through parties in `within`: the second half of both searches for a what-if's region."""
+    region = set(start)
     stack = list(region)
     while stack:
-        for subject in held_in.get(stack.pop(), ()):
-            if subject in above and subject not in region:
-                region.add(subject)
-                stack.append(subject)
+        for pid in step(stack.pop()):
+            if pid in within and pid not in region:
+                region.add(pid)
+                stack.append(pid)
     return region
 
 
