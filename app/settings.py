@@ -106,6 +106,10 @@ class Settings(BaseSettings):
                                      "and the ones `ownership rollback` can go back to); older ones are pruned.")
     generation_poll_s: float = Field(
         default=1.0, ge=0, description="How long the API trusts its view of the published generation.")
+    api_warm_up: bool = Field(
+        default=True, description="Whether the API asks each kind of verdict about a few parties (read-only) "
+                                  "before /readyz reports ready, so the first requests after Neo4j starts do "
+                                  "not pay its query planning (app/engine/warmup.py).")
 
     @model_validator(mode="after")
     def _no_secret_defaults_in_production(self) -> Settings:

@@ -24,6 +24,9 @@ from app.settings import Settings, load_settings
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# The API tests' apps serve at once; each test of the warm-up (tests/test_warm_up.py) turns it on. A warm-up
+# running beside a test would fill the process's memos that some tests count the effect of.
+os.environ.setdefault("OWNERSHIP_API_WARM_UP", "false")
 TEST_BOLT_PORT = int(os.environ.get("OWNERSHIP_TEST_BOLT_PORT", "7698"))
 
 

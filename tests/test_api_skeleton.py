@@ -17,7 +17,7 @@ def test_healthz_and_readyz(settings: Settings, graph: Graph) -> None:
         assert health.status_code == 200 and health.json()["status"] == "ok"
         ready = client.get("/readyz")
         assert ready.status_code == 200, ready.text
-        assert ready.json() == {"status": "ready", "neo4j": "reachable", "schema_missing": []}
+        assert ready.json() == {"status": "ready", "neo4j": "reachable", "schema_missing": [], "warm_up": "off"}
         assert health.headers["x-request-id"]
 
 

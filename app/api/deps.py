@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from fastapi import Request
 
 from app.api.cache import GenerationView, VerdictCache
+from app.api.warming import WarmUp
 from app.db import Graph
 from app.policy import Policy
 from app.settings import Settings
@@ -18,6 +19,7 @@ class Services:
     graph: Graph
     generations: GenerationView
     cache: VerdictCache
+    warm_up: WarmUp
     policies: dict[str, Policy] = field(default_factory=dict)
 
 

@@ -25,6 +25,7 @@ from app.api.entities import router as entities_router
 from app.api.errors import ErrorBody, ErrorDetail, error_response, install_error_handlers
 from app.api.screen import router as screen_router
 from app.api.verdicts import router as verdicts_router
+from app.api.warming import WarmUp, WarmUpState
 from app.db import Graph, create_driver
 from app.engine.service import active_policies
 from app.heap import freeze_startup_objects
@@ -47,6 +48,7 @@ class Readiness(BaseModel):
     status: str
     neo4j: str
     schema_missing: list[str] = []
+    warm_up: WarmUpState = "off"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -56,15 +58,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         driver = create_driver(settings)
         graph = Graph(driver, settings.neo4j_database, read_retry_s=settings.neo4j_max_retry_s)
-        app.state.services = Services(
+        services = Services(
             settings=settings, graph=graph, policies=active_policies(settings),
             generations=GenerationView(lambda: published_generations(graph), settings.generation_poll_s),
-            cache=VerdictCache(settings.verdict_cache_size),
+            cache=VerdictCache(settings.verdict_cache_size), warm_up=WarmUp(settings.api_warm_up),
         )
+        app.state.services = services
         freeze_startup_objects()
+        services.warm_up.start(graph, services.policies, services.generations)
         try:
             yield
         finally:
+            services.warm_up.stop()
             driver.close()
 
     app = FastAPI(
@@ -111,7 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return Health(status="ok", version=__version__)
 
     @app.get("/readyz", response_model=Readiness, tags=["operations"],
-             summary="Readiness: Neo4j answers and the schema is applied",
+             summary="Readiness: Neo4j answers, the schema is applied and the warm-up is over",
              responses={503: {"model": Readiness}})
     async def readyz(request: Request) -> Response:
         services: Services = request.app.state.services
@@ -119,13 +124,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             missing = sorted(await run_in_threadpool(missing_schema, services.graph))
         except Exception as error:  # any failure to reach the database means not ready
             log.warning("readiness check failed: %s", error)
-            body = Readiness(status="unavailable", neo4j="unreachable")
+            body = Readiness(status="unavailable", neo4j="unreachable", warm_up=services.warm_up.state)
             return Response(body.model_dump_json(), status_code=503, media_type="application/json",
                             headers={"Retry-After": "5"})
+        warm_up = services.warm_up.state
         if missing:
-            body = Readiness(status="unavailable", neo4j="reachable", schema_missing=missing)
+            body = Readiness(status="unavailable", neo4j="reachable", schema_missing=missing, warm_up=warm_up)
             return Response(body.model_dump_json(), status_code=503, media_type="application/json")
-        return Response(Readiness(status="ready", neo4j="reachable").model_dump_json(),
+        if not services.warm_up.ready:
+            body = Readiness(status="warming", neo4j="reachable", warm_up=warm_up)
+            return Response(body.model_dump_json(), status_code=503, media_type="application/json",
+                            headers={"Retry-After": "2"})
+        return Response(Readiness(status="ready", neo4j="reachable", warm_up=warm_up).model_dump_json(),
                         media_type="application/json")
 
     @app.get("/metrics", tags=["operations"], summary="Prometheus metrics", response_class=PlainTextResponse)
