@@ -151,7 +151,7 @@ def main() -> None:
                            stdout=subprocess.DEVNULL, stderr=open(OUT / "api-bench-server.log", "w"))
     url = f"http://127.0.0.1:{args.api_port}"
     try:
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 300  # readiness waits for the warm-up (app/engine/warmup.py)
         while True:
             try:
                 if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
