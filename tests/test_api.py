@@ -75,6 +75,8 @@ def test_stored_verdict_with_bounds_evidence_and_generation(client: TestClient) 
     assert again["entity"]["id"] == verdict["entity"]["id"]
     other_date = ok(client.get(f"/v1/entities/{PLC}/verdict", params={"as_of": "2025-06-01"}))
     assert other_date["mode"] == "on_demand" and other_date["verdict"] == "restricted"
+    # from the announced generation where it still holds, not a walk of the whole ancestry
+    assert other_date["evidence"]["basis"]["generation"] == verdict["generation"]
 
 
 def test_verdict_cache_serves_only_the_announced_generation(client: TestClient, api_settings: Settings,
@@ -201,6 +203,7 @@ def test_simulate_removing_the_controlling_parent_clears(client: TestClient) -> 
     result = ok(client.post("/v1/simulate", json={"ref": PLC, "changes": [change]}))
     assert result["before"]["verdict"] == "restricted" and result["after"]["mode"] == "what_if"
     assert result["after"]["verdict"] != "restricted" and result["changed"] is True
+    assert result["after"]["evidence"]["basis"]["generation"] == result["before"]["generation"]  # not a whole walk
     unknown = client.post("/v1/simulate", json={"ref": PLC, "changes": [{**change, "holder": "XX:NOPE"}]})
     assert unknown.status_code == 404 and unknown.json()["details"][0]["field"] == "body.changes.0.holder"
 

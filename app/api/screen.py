@@ -145,8 +145,9 @@ def _simulate(svc: Services, body: SimulateRequest) -> dict[str, Any]:
         changes.append(Change(change.action, ids["holder"], ids["subject"], change.relation, change.measure,
                               change.kind, change.share_min, change.share_max))
     try:
-        before = verdict_for(svc.graph, policy, body.ref, body.as_of)
-        after = verdict_for(svc.graph, policy, body.ref, body.as_of, changes)
+        generation = svc.generations.current(policy.id)  # both from the generation this process announces
+        before = verdict_for(svc.graph, policy, body.ref, body.as_of, generation=generation)
+        after = verdict_for(svc.graph, policy, body.ref, body.as_of, changes, generation=generation)
     except UnknownEntity as error:
         raise ApiError(404, "unknown_entity", str(error), [ErrorDetail(field="body.ref", message=error.ref)]) from None
     return {"before": before, "after": after,

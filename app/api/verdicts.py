@@ -76,19 +76,12 @@ def _cache_key(policy: Policy, ref: str) -> str:
     return f"{policy.id}\x00{ref}"
 
 
-def _announced(svc: Services, policy: Policy, as_of: date | None) -> dict[str, Any] | None:
-    """The generation this process serves for the policy, when it answers for `as_of` (None: it does not)."""
-    generation = svc.generations.current(policy.id)
-    if generation is not None and (as_of is None or as_of == native(generation["as_of"])):
-        return generation
-    return None
-
-
 def verdict_body(svc: Services, policy: Policy, ref: str, as_of: date | None) -> bytes:
     """The response body: stored verdicts of the announced generation come from the cache (serialized once,
-    validated against the response model once); anything else is computed."""
-    generation = _announced(svc, policy, as_of)
-    if generation is not None:
+    validated against the response model once); anything else is computed, on another date from the
+    announced generation where it still holds (app/engine/shifted.py)."""
+    generation = svc.generations.current(policy.id)
+    if generation is not None and (as_of is None or as_of == native(generation["as_of"])):
         hit = svc.cache.get(generation["id"], _cache_key(policy, ref))
         if hit is not None:
             return hit
