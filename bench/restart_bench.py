@@ -11,7 +11,8 @@ Python process (so no memo of an earlier one helps):
 The requests: for 20 entities ten levels deep, in this order, the stored verdict, the day before, 2019-06-30
 (a date most ancestries differ on: its first request finds what changed, whatever the server's state), a
 holder sells its stake, and a seed buys 60% three levels up. For each kind it prints the first request, the
-median and the slowest of the other 19, and the ratio of each scenario's slowest to the warm server's.
+median and the slowest of the other 19, and the ratio of each scenario's slowest to the warm server's
+(also written to bench/out/restart-*.json).
 
     python bench/restart_bench.py               # bench store on port 7699
 """
@@ -39,7 +40,7 @@ from app.engine.warmup import warm_up  # noqa: E402
 from app.heap import freeze_startup_objects  # noqa: E402
 from app.policy import load_policy  # noqa: E402
 from bench.compute_bench import POLICY, deep_entities, what_if_cases  # noqa: E402
-from bench.load_bench import open_bench  # noqa: E402
+from bench.load_bench import OUT, open_bench  # noqa: E402
 
 SCENARIOS = ("warm server", "restart", "restart + warm-up")
 FAR_DATE = date(2019, 6, 30)
@@ -101,6 +102,8 @@ def main() -> None:
                              check=True, capture_output=True, text=True, cwd=ROOT).stdout
         results.append(json.loads(out.strip().splitlines()[-1]))
         print(json.dumps(results[-1]), flush=True)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / f"restart-{time.strftime('%Y%m%dT%H%M%S')}.json").write_text(json.dumps(results, indent=2))
     base = results[0]
     print(f"\n{'request':34s}" + "".join(f"{name:>30s}" for name in SCENARIOS))
     for kind in (k for k in base if isinstance(base[k], dict) and "first_ms" in base[k]):
