@@ -95,15 +95,30 @@ def test_cycles_too_large_to_solve_are_iterated(monkeypatch: pytest.MonkeyPatch)
         assert iterated[party] == pytest.approx((share, share), abs=1e-7), party
 
 
+@pytest.mark.parametrize("at_once", ["as configured", "after every update"])
 @settings(max_examples=1000, deadline=None, derandomize=True)
 @given(case=st.one_of(_cyclic_holdings(), graphs()), picks=st.data())
 def test_a_lookthrough_restarted_after_added_interests_equals_one_from_nothing(
+        at_once: str,
         case: tuple[dict[str, Node], list[Edge], list[str]] | tuple[list[RNode], list[REdge], dict[str, Any]],
         picks: st.DataObject) -> None:
     """Random holdings with cycles, self-holdings and ranges, and random registry graphs (control, dates,
     other measures), with seeds and given values: the interests split into those before and those added;
     restarted from the shares before, with the added interests' subjects dirty, the look-through reaches the
-    shares computed from nothing with all the interests."""
+    shares computed from nothing with all the interests; also when the climb takes the parties it updated
+    all at once after every update (`evaluate._rounds_at_once`), as it does on large cycles."""
+    if at_once == "after every update":
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(evaluate, "CLIMB_PASSES", 0)
+            patch.setattr(evaluate, "CLIMB_AT_ONCE_PARTIES", 1)
+            _restarted_equals_whole(case, picks)
+    else:
+        _restarted_equals_whole(case, picks)
+
+
+def _restarted_equals_whole(
+        case: tuple[dict[str, Node], list[Edge], list[str]] | tuple[list[RNode], list[REdge], dict[str, Any]],
+        picks: st.DataObject) -> None:
     if isinstance(case[0], dict):
         nodes, edges, seeds = case
     else:
@@ -114,14 +129,47 @@ def test_a_lookthrough_restarted_after_added_interests_equals_one_from_nothing(
     added = [e for e, flag in zip(edges, flags, strict=True) if flag]
     fixed = picks.draw(st.dictionaries(st.sampled_from(list(nodes)), st.sampled_from([(0.0, 0.5), (0.3, 0.3),
                                                                                       (1.0, 1.0)]), max_size=2))
-    earlier = lookthrough(nodes, before, seeds, DAY, fixed=fixed)
-    whole = lookthrough(nodes, edges, seeds, DAY, fixed=fixed)
-    again = lookthrough(nodes, edges, seeds, DAY, fixed=fixed, assumed=earlier, dirty=[e.subject for e in added])
+    # rounds enough to converge: past `max_rounds` (500) both ways keep lower bounds of the converged shares,
+    # not the same ones (a party holding up to 100% of itself, 0.05% flowing in, climbs 0.05% a round to 100%)
+    rounds = 100_000
+    earlier = lookthrough(nodes, before, seeds, DAY, fixed=fixed, max_rounds=rounds)
+    whole = lookthrough(nodes, edges, seeds, DAY, fixed=fixed, max_rounds=rounds)
+    again = lookthrough(nodes, edges, seeds, DAY, fixed=fixed, assumed=earlier, dirty=[e.subject for e in added],
+                        max_rounds=rounds)
     moved = {p for p in nodes if whole.get(p, (0.0, 0.0)) != earlier.get(p, (0.0, 0.0))}
     event("moved below an added interest's subject" if moved - {e.subject for e in added} else
           "moved at the subjects only" if moved else "none moved")
     for party in nodes:
         assert again.get(party, (0.0, 0.0)) == pytest.approx(whole.get(party, (0.0, 0.0)), abs=1e-6), party
+
+
+def test_a_climb_round_a_large_cycle_takes_its_parties_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ring of 100 parties, each holding 99.9% of the next, which a seed starts to hold 5% of: restarted,
+    the climb goes round the ring (a pass keeps 0.999^100 = 90.5% of what it adds, so reaching 1e-9 takes
+    about 200 passes) until it takes the ring's rounds at once; the values are those from nothing:
+    x_k = 0.05 * 0.999^k / (1 - 0.999^100) for the k-th party after the seed's."""
+    size = 100
+    ring = [f"r{i}" for i in range(size)]
+    nodes = {n: Node(n) for n in ("s", *ring)}
+    before = [_owns(ring[i], ring[(i + 1) % size], 99.9) for i in range(size)]
+    added = _owns("s", "r0", 5)
+    taken: list[int] = []
+    whole_rounds = evaluate._rounds_at_once
+
+    def spy(members: list[str], *args: Any) -> list[str]:
+        taken.append(len(members))
+        return whole_rounds(members, *args)
+
+    monkeypatch.setattr(evaluate, "_rounds_at_once", spy)
+    earlier = lookthrough(nodes, before, ["s"], DAY)
+    again = lookthrough(nodes, [*before, added], ["s"], DAY, assumed=earlier, dirty=["r0"])
+    assert taken and max(taken) >= evaluate.CLIMB_AT_ONCE_PARTIES
+    whole = lookthrough(nodes, [*before, added], ["s"], DAY)
+    for k, party in enumerate(ring):
+        share = 0.05 * 0.999 ** k / (1 - 0.999 ** size)
+        # rounds stop when no value moves by more than 1e-9: up to 1e-9 / (1 - 0.905) short of the limit
+        assert again[party] == pytest.approx((share, share), abs=1e-7), party
+        assert again[party] == pytest.approx(whole[party], abs=1e-7), party
 
 
 def test_a_restarted_lookthrough_computes_only_what_the_added_interests_reach() -> None:

@@ -356,8 +356,15 @@ def lookthrough(nodes: Collection[str], edges: Iterable[Edge], seeds: Iterable[s
         restarted = (dict(value) if before is not None else
                      value | {n: v for n, v in assumed.items() if n in nodes and n not in given and v[1] > 0.0})
         subjects = subjects_of if lazy and subjects_of is not None else lambda n: outgoing.get(n, ())
-        if _climbed(restarted, update, subjects, [n for n in dirty if n in nodes and n not in given],
-                    lambda n: n in nodes and n not in given, max_rounds * len(nodes)):
+
+        def computed(nid: str) -> bool:
+            return nid in nodes and nid not in given
+
+        def at_once(members: list[str]) -> list[str]:  # each updated already, so its interests are read
+            return _rounds_at_once(members, incoming, restarted, epsilon, max_rounds)
+
+        if _climbed(restarted, update, subjects, [n for n in dirty if computed(n)], computed,
+                    max_rounds * len(nodes), at_once):
             return restarted
         if before is not None:
             raise OverBudget
@@ -387,25 +394,98 @@ class OverBudget(Exception):
     """A look-through restarted from values read when needed took more updates than its budget."""
 
 
+# A climb that has moved a party this many times is going round a cycle (a what-if where a seed buys into
+# the bench registry's large cycle of holdings: 29,736 updates of 929 parties, 85 ms);
+# the rounds of the parties it updated are then taken all at once (`_rounds_at_once`; there, 1,458 updates
+# and twice at once, 15-22 ms in all). Not below this many parties: small cycles converge in a few passes.
+CLIMB_PASSES = 4
+CLIMB_AT_ONCE_PARTIES = 64
+
+
 def _climbed(value: dict[str, tuple[float, float]], update: Callable[[str, dict[str, tuple[float, float]]], bool],
              subjects_of: Callable[[str], Iterable[str]], dirty: list[str], computed: Callable[[str], bool],
-             budget: int) -> bool:
+             budget: int, at_once: Callable[[list[str]], list[str]] | None = None) -> bool:
     """Update the dirty parties, then those below every party whose value moved (first in, first out),
-    until none moves; False when that takes more than `budget` updates (the values are then half-way)."""
+    until none moves; False when that takes more than `budget` updates (the values are then half-way).
+    With `at_once` (rounds over the given parties until none moves, returning those that moved), a climb
+    going round a cycle hands the parties it updated to it, then goes on from those that moved."""
     queue = deque(dict.fromkeys(dirty))
     queued = set(queue)
+    updated: set[str] = set()
+    moves: dict[str, int] = {}  # since the parties were last taken at once
+
+    def enqueue_below(mover: str, settled: Container[str] = ()) -> None:
+        for subject in subjects_of(mover):
+            if subject not in queued and subject not in settled and computed(subject):
+                queue.append(subject)
+                queued.add(subject)
+
     while queue:
         if budget <= 0:
             return False
         budget -= 1
         nid = queue.popleft()
         queued.discard(nid)
-        if update(nid, value):
-            for subject in subjects_of(nid):
-                if subject not in queued and computed(subject):
-                    queue.append(subject)
-                    queued.add(subject)
+        updated.add(nid)
+        if not update(nid, value):
+            continue
+        enqueue_below(nid)
+        moves[nid] = moves.get(nid, 0) + 1
+        if at_once is not None and moves[nid] >= CLIMB_PASSES and len(updated) >= CLIMB_AT_ONCE_PARTIES:
+            # the parties taken at once no longer move with each other's values: only those below them
+            # outside them are updated next (and they again when one of those moves, as in any climb)
+            for mover in at_once(sorted(updated)):
+                enqueue_below(mover, updated)
+            moves.clear()
     return True
+
+
+def _rounds_at_once(members: list[str], incoming: dict[str, dict[str, tuple[float, float]]],
+                    value: dict[str, tuple[float, float]], epsilon: float, max_rounds: int) -> list[str]:
+    """Rounds of the look-through's step, `min(1, sum of stakes x values)`, over `members` all at once
+    (numpy), the values of their holders outside them fixed, until no value moves by more than `epsilon`;
+    the members whose value moved, written to `value`. Each member's interests must be indexed.
+
+    Exact as the climb is: its values are at or below what the step gives them (each was the step's value
+    when computed, or a value before added interests, and values only grew since), so rounds from them only
+    grow and stay at or below the least fixed point, and where they stop the climb goes on from the members
+    that moved. A value whose maximum stays under `epsilon` is left as it was, as `update` leaves it."""
+    position = {nid: i for i, nid in enumerate(members)}
+    rows: list[int] = []
+    columns: list[int] = []
+    stakes: list[tuple[float, float]] = []
+    inflow = np.zeros((2, len(members)))
+    for row, nid in enumerate(members):
+        for holder, stake in incoming[nid].items():
+            column = position.get(holder)
+            if column is not None:
+                rows.append(row)
+                columns.append(column)
+                stakes.append(stake)
+            elif (held := value.get(holder)) is not None:
+                inflow[0, row] += stake[0] * held[0]
+                inflow[1, row] += stake[1] * held[1]
+    start = np.array([value.get(nid, (0.0, 0.0)) for nid in members]).T.reshape(2, len(members))
+    weights = np.array(stakes).T.reshape(2, len(stakes))
+    row_index, column_index = np.array(rows, dtype=np.intp), np.array(columns, dtype=np.intp)
+    size = len(members)
+    current = start
+    for _ in range(max_rounds):
+        stepped = inflow + np.stack((
+            np.bincount(row_index, weights[0] * current[0, column_index], minlength=size),
+            np.bincount(row_index, weights[1] * current[1, column_index], minlength=size)))
+        # rounding aside the step never lowers a value (see above); the maximum keeps that to the last bit
+        stepped = np.where(stepped[1] >= epsilon, np.maximum(np.minimum(stepped, 1.0), current), current)
+        if float(np.abs(stepped - current).max(initial=0.0)) <= epsilon:
+            current = stepped
+            break
+        current = stepped
+    moved = []
+    for i in np.flatnonzero(np.abs(current - start).max(axis=0) > epsilon):
+        nid = members[int(i)]
+        value[nid] = (float(current[0, i]), float(current[1, i]))
+        moved.append(nid)
+    return moved
 
 
 # Above this many parties a cycle is iterated: the dense solve grows with the cube of its size (measured
