@@ -39,6 +39,9 @@ class ShareRange(BaseModel):
 class LookThrough(BaseModel):
     min: float
     max: float
+    converged: bool = Field(True, description="False when a cycle's rounds stopped before converging: the "
+                                              "shares are then lower bounds (the look-through never decides "
+                                              "the verdict)")
 
 
 class PolicyRef(BaseModel):

@@ -70,6 +70,7 @@ class Outcome:
     lookthrough_min: float
     lookthrough_max: float
     undisclosed_max: float | None
+    lookthrough_converged: bool = True  # False: a cycle's rounds stopped at `max_rounds`, the shares are lower bounds
 
 
 def seed_reason(node: Node, policy: Policy) -> str | None:
@@ -283,7 +284,7 @@ def lookthrough(nodes: Collection[str], edges: Iterable[Edge], seeds: Iterable[s
                 assumed: dict[str, tuple[float, float]] | None = None,
                 dirty: Iterable[str] | None = None, interests_of: Callable[[str], list[Edge]] | None = None,
                 subjects_of: Callable[[str], Iterable[str]] | None = None,
-                before: Callable[[str], tuple[float, float] | None] | None = None) -> dict[str, tuple[float, float]]:
+                before: Callable[[str], tuple[float, float] | None] | None = None) -> Shares:
     """Look-through fractions (min, max) from the seeds (1) and any parties whose value is given (`fixed`).
 
     The parties below them are taken a strongly connected component at a time, holders' components first:
@@ -308,7 +309,7 @@ def lookthrough(nodes: Collection[str], edges: Iterable[Edge], seeds: Iterable[s
     gives, read when a party's interests are indexed (its own and its holders'): the same as `assumed`
     holding every party's value and `fixed` every one outside `nodes`, without copying them. Then a restart
     past its budget raises `OverBudget` (the values from nothing would need every party's interests)."""
-    value = {n: (1.0, 1.0) for n in seeds} | (fixed or {})
+    value = Shares({n: (1.0, 1.0) for n in seeds} | (fixed or {}))
     given = set(value)
     incoming: dict[str, dict[str, tuple[float, float]]] = defaultdict(dict)
     outgoing: dict[str, set[str]] = defaultdict(set)
@@ -353,8 +354,8 @@ def lookthrough(nodes: Collection[str], edges: Iterable[Edge], seeds: Iterable[s
         return False
 
     if assumed is not None and dirty is not None:
-        restarted = (dict(value) if before is not None else
-                     value | {n: v for n, v in assumed.items() if n in nodes and n not in given and v[1] > 0.0})
+        restarted = Shares(value if before is not None else
+                           value | {n: v for n, v in assumed.items() if n in nodes and n not in given and v[1] > 0.0})
         subjects = subjects_of if lazy and subjects_of is not None else lambda n: outgoing.get(n, ())
 
         def computed(nid: str) -> bool:
@@ -378,7 +379,9 @@ def lookthrough(nodes: Collection[str], edges: Iterable[Edge], seeds: Iterable[s
             if s in nodes and s not in given and s not in below:
                 below.add(s)
                 stack.append(s)
-    for component in _components(below, outgoing):
+    for component in _components(below, outgoing):  # holders' components first
+        if any(holder in value.short for nid in component for holder in incoming[nid]):
+            value.short.update(component)
         if len(component) == 1 and component[0] not in outgoing.get(component[0], ()):
             update(component[0])
             continue
@@ -387,7 +390,24 @@ def lookthrough(nodes: Collection[str], edges: Iterable[Edge], seeds: Iterable[s
         for _ in range(max_rounds):
             if not [nid for nid in component if update(nid)]:
                 break
+        else:
+            value.short.update(component)
     return value
+
+
+class Shares(dict[str, tuple[float, float]]):
+    """Look-through fractions (min, max) by party, and the parties whose share may be short of the least
+    fixed point (`short`): those of a cycle whose rounds stopped at `max_rounds` (stakes adding to 100% or
+    more round a cycle can climb to the cap that slowly) and every party below one; theirs are lower
+    bounds."""
+
+    def __init__(self, values: dict[str, tuple[float, float]] | None = None) -> None:
+        super().__init__(values or {})
+        self.short: set[str] = set()
+
+    @property
+    def converged(self) -> bool:
+        return not self.short
 
 
 class OverBudget(Exception):
@@ -589,6 +609,11 @@ class Analysis:
     outcome: Outcome
     lookthrough: dict[str, tuple[float, float]]  # every party's (min, max) fraction
 
+    @property
+    def lookthrough_converged(self) -> bool:
+        """Whether every party's look-through share here converged (not only the target's)."""
+        return not getattr(self.lookthrough, "short", ())
+
 
 def evaluate(target: str, nodes: dict[str, Node], edges: list[Edge], policy: Policy, as_of: date,
              pins: dict[str, tuple[str, str]] | None = None) -> Outcome:
@@ -681,5 +706,6 @@ def _analysis(target: str, node: Node | None, result: _Sums, lower: Container[st
         seed_reason=seeds.get(target), pin_reason=pins[target][1] if target in pins else None,
         control_definite=result.control_lower, control_possible=result.control_upper,
         lookthrough_min=lt[0] * 100.0, lookthrough_max=lt[1] * 100.0, undisclosed_max=undisclosed,
+        lookthrough_converged=target not in getattr(shares, "short", ()),
     ), shares)
 

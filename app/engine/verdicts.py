@@ -345,7 +345,9 @@ def _result(party: dict[str, Any], policy: Policy, verdict: dict[str, Any], evid
         "data_as_of": _iso(generation.get("data_loaded_at")) if generation else None,
         "verdict": verdict["verdict"],
         "reason": reason(party, verdict, policy, evidence),
-        **share_fields(verdict),
+        # a verdict from a generation whose look-through stopped short has its shares (or is computed from them)
+        **share_fields(verdict if generation is None or generation.get("lookthrough_converged") is not False
+                       else {**verdict, "lookthrough_converged": False}),
         "evidence": evidence,
     }
 
@@ -356,7 +358,8 @@ def share_fields(verdict: dict[str, Any]) -> dict[str, Any]:
         "restricted_share": {"min": verdict["share_min"], "min_exclusive": bool(verdict["share_min_exclusive"]),
                              "max": verdict["share_max"], "max_exclusive": bool(verdict["share_max_exclusive"])},
         "lookthrough_share": {"min": round(verdict.get("lookthrough_min") or 0.0, 6),
-                              "max": round(verdict.get("lookthrough_max") or 0.0, 6)},
+                              "max": round(verdict.get("lookthrough_max") or 0.0, 6),
+                              "converged": verdict.get("lookthrough_converged") is not False},
     }
 
 
@@ -368,7 +371,7 @@ def _stored_shape(party_id: str, outcome: Outcome) -> dict[str, Any]:
             "pinned": outcome.pin_reason is not None, "pin_reason": outcome.pin_reason,
             "control_definite": outcome.control_definite, "control_possible": outcome.control_possible,
             "lookthrough_min": outcome.lookthrough_min, "lookthrough_max": outcome.lookthrough_max,
-            "undisclosed_max": outcome.undisclosed_max}
+            "undisclosed_max": outcome.undisclosed_max, "lookthrough_converged": outcome.lookthrough_converged}
 
 
 def from_generation_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], party: dict[str, Any],
@@ -397,8 +400,10 @@ def from_generation_verdict(graph: Graph, policy: Policy, generation: dict[str, 
     outcome = analyse(party["id"], nodes, edges, policy, as_of, pins).outcome
     verdict = _stored_shape(party["id"], outcome)
     if not outcome.seed_reason:
-        low, high = lookthrough(nodes, edges, [], as_of, fixed=lookthrough_from).get(party["id"], (0.0, 0.0))
-        verdict.update(lookthrough_min=low * 100.0, lookthrough_max=high * 100.0)
+        shares = lookthrough(nodes, edges, [], as_of, fixed=lookthrough_from)
+        low, high = shares.get(party["id"], (0.0, 0.0))
+        verdict.update(lookthrough_min=low * 100.0, lookthrough_max=high * 100.0,
+                       lookthrough_converged=party["id"] not in shares.short)
 
     holder_rows = bundle_holder_rows(graph, generation, as_of, party["id"], {"holders": rows})
     evidence = build_evidence(policy, party, verdict, holder_rows)
@@ -658,7 +663,9 @@ def settle_ancestry(graph: Graph, policy: Policy, party_id: str, as_of: date, se
         walked = load_ancestry(graph, party_id, as_of, stops)
     nodes, edges, truncated = walked
     walk = _evaluate_walk(graph, policy, party_id, nodes, edges, as_of, settled.parties, truncated)
-    if walk.complete:
+    # shares short of converging are not kept: a later verdict stopping at them would not know (it walks
+    # the same cycle again instead, and says so)
+    if walk.complete and walk.analysis.lookthrough_converged:
         settled.add(walk.analysis, {pid: membership(pid, walk.analysis, walk.pins) for pid in walk.walked},
                     walk.edges, walk.kinds)
     return walk
