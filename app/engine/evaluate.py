@@ -380,7 +380,7 @@ def lookthrough(nodes: Collection[str], edges: Iterable[Edge], seeds: Iterable[s
                 below.add(s)
                 stack.append(s)
     for component in _components(below, outgoing):  # holders' components first
-        if any(holder in value.short for nid in component for holder in incoming[nid]):
+        if value.short and any(holder in value.short for nid in component for holder in incoming[nid]):
             value.short.update(component)
         if len(component) == 1 and component[0] not in outgoing.get(component[0], ()):
             update(component[0])
