@@ -10,7 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from neo4j import Driver
 
+from app.api.cache import GenerationView
 from app.api.main import create_app
+from app.api.warming import investigator_routes
 from app.db import Graph
 from app.engine.service import active_policies, verdict_for
 from app.engine.verdicts import current_generation
@@ -19,6 +21,7 @@ from app.settings import Settings, SettingsError, load_settings
 from tests.test_api import PLC, api_settings  # noqa: F401  (module fixture: samples loaded, generations computed)
 
 KINDS = 8  # requests per sampled party (app/engine/warmup.py, `_requests`)
+ROUTES = 7  # investigator routes asked once (app/api/warming.py, `investigator_routes`)
 
 
 def _graph_digest(graph: Graph) -> dict[str, Any]:
@@ -39,14 +42,19 @@ def test_warm_up_asks_every_kind_and_writes_nothing(api_settings: Settings, driv
     verdicts_before = {pid: verdict_for(graph, policy, PLC) for pid, policy in policies.items()}
 
     report = warm_up(graph, policies, lambda policy_id: current_generation(graph, policy_id))
+    investigator_routes(graph, policies, GenerationView(lambda: {pid: g for pid in policies
+                                                                 if (g := current_generation(graph, pid))}, 60),
+                        report)
 
     assert report.failed == {}
     assert report.skipped == {}  # every active policy has a generation in this fixture
-    assert report.requests % KINDS == 0 and KINDS * len(policies) <= report.requests
-    assert report.requests <= KINDS * SAMPLE_PARTIES * len(policies)
+    verdict_requests = report.requests - ROUTES
+    assert verdict_requests % KINDS == 0 and KINDS * len(policies) <= verdict_requests
+    assert verdict_requests <= KINDS * SAMPLE_PARTIES * len(policies)
     assert set(report.slowest_ms) == {
         "stored", "the day before", "years back", "added after the generation", "whole ancestry",
-        "what-if through settled parties", "what-if, a holder sells", "what-if, a buyer above"}
+        "what-if through settled parties", "what-if, a holder sells", "what-if, a buyer above",
+        "profile", "owners", "subsidiaries", "paths", "ultimate owners", "search", "screening"}
     assert _graph_digest(graph) == before
     assert {pid: verdict_for(graph, policy, PLC) for pid, policy in policies.items()} == verdicts_before
 
@@ -85,6 +93,7 @@ def test_readyz_waits_for_the_warm_up(api_settings: Settings) -> None:  # noqa: 
         assert states[-1] == (200, "ready", "done"), states
         report = app.state.services.warm_up.report
         assert report is not None and report.failed == {} and report.requests > 0
+        assert {"profile", "ultimate owners", "screening"} <= set(report.slowest_ms)
         assert client.get(f"/v1/entities/{PLC}/verdict").status_code == 200
 
 

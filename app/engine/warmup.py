@@ -47,6 +47,20 @@ class WarmUpReport:
     slowest_ms: dict[str, float] = field(default_factory=dict)  # by kind of request, over every policy
     skipped: dict[str, str] = field(default_factory=dict)  # policy id: why it was not warmed
     failed: dict[str, str] = field(default_factory=dict)  # "policy id: kind": the error
+    samples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # policy id: the parties asked about
+
+    def time(self, kind: str, ask: Callable[[], object], failed_as: str | None = None) -> None:
+        """One warm-up request, timed; a failure is recorded (under `failed_as`, else `kind`), not raised."""
+        asked = time.perf_counter()
+        try:
+            ask()
+        except Exception as error:  # a failed warm-up request only costs the time it saved
+            self.failed[failed_as or kind] = f"{type(error).__name__}: {error}"
+            return
+        finally:
+            self.requests += 1
+        elapsed_ms = round((time.perf_counter() - asked) * 1000, 1)
+        self.slowest_ms[kind] = max(self.slowest_ms.get(kind, 0.0), elapsed_ms)
 
     def summary(self) -> str:
         text = f"{self.requests} requests in {self.seconds:.1f} s"
@@ -77,19 +91,11 @@ def warm_up(graph: Graph, policies: dict[str, Policy],
         if not samples:
             report.skipped[policy_id] = "no entity has a holder"
             continue
+        report.samples[policy_id] = samples
         for kind, ask in (request for sample in samples for request in _requests(graph, policy, generation, sample)):
             if stopped():
                 break
-            asked = time.perf_counter()
-            try:
-                ask()
-            except Exception as error:  # a failed warm-up request only costs the time it saved
-                report.failed[f"{policy_id}: {kind}"] = f"{type(error).__name__}: {error}"
-                continue
-            finally:
-                report.requests += 1
-            elapsed_ms = round((time.perf_counter() - asked) * 1000, 1)
-            report.slowest_ms[kind] = max(report.slowest_ms.get(kind, 0.0), elapsed_ms)
+            report.time(kind, ask, f"{policy_id}: {kind}")
     report.seconds = time.perf_counter() - started
     return report
 
