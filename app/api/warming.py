@@ -77,13 +77,8 @@ def investigator_routes(graph: Graph, policies: dict[str, Policy], generations: 
     party, holder = report.samples[policy_id][0]["party"], report.samples[policy_id][0]["holder"]
     generation = generations.current(policy_id)
     on = native(generation["as_of"]) if generation else datetime.now(UTC).date()
-    names: list[str] = []
-
-    def profile() -> None:
-        names.append(str(entities.profile(graph, party).get("name") or party))
-
-    report.time("profile", profile, "routes: profile")
-    name = names[0] if names else party
+    found = report.time("profile", lambda: entities.profile(graph, party), "routes: profile")
+    name = str(found.get("name") or party) if found else party
     report.time("owners", lambda: entities.tree(graph, party, "owners", 2, None), "routes: owners")
     report.time("subsidiaries", lambda: entities.tree(graph, holder, "subsidiaries", 2, None),
                 "routes: subsidiaries")

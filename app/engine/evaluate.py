@@ -496,10 +496,10 @@ def _rounds_at_once(members: list[str], incoming: dict[str, dict[str, tuple[floa
             np.bincount(row_index, weights[1] * current[1, column_index], minlength=size)))
         # rounding aside the step never lowers a value (see above); the maximum keeps that to the last bit
         stepped = np.where(stepped[1] >= epsilon, np.maximum(np.minimum(stepped, 1.0), current), current)
-        if float(np.abs(stepped - current).max(initial=0.0)) <= epsilon:
-            current = stepped
-            break
+        settled = float(np.abs(stepped - current).max(initial=0.0)) <= epsilon
         current = stepped
+        if settled:
+            break
     moved = []
     for i in np.flatnonzero(np.abs(current - start).max(axis=0) > epsilon):
         nid = members[int(i)]
@@ -607,12 +607,12 @@ class Analysis:
     upper: Container[str]
     seeds: dict[str, str]
     outcome: Outcome
-    lookthrough: dict[str, tuple[float, float]]  # every party's (min, max) fraction
+    lookthrough: Shares  # every party's (min, max) fraction
 
     @property
     def lookthrough_converged(self) -> bool:
         """Whether every party's look-through share here converged (not only the target's)."""
-        return not getattr(self.lookthrough, "short", ())
+        return self.lookthrough.converged
 
 
 def evaluate(target: str, nodes: dict[str, Node], edges: list[Edge], policy: Policy, as_of: date,
@@ -682,7 +682,7 @@ def restart_region(target: Node, scope: Collection[str], dirty: Iterable[str], v
 
 
 def _analysis(target: str, node: Node | None, result: _Sums, lower: Container[str], upper: Container[str],
-              seeds: dict[str, str], pins: dict[str, tuple[str, str]], shares: dict[str, tuple[float, float]],
+              seeds: dict[str, str], pins: dict[str, tuple[str, str]], shares: Shares,
               policy: Policy) -> Analysis:
     """The target's outcome from its sums, the memberships and the look-through shares."""
     lt = shares.get(target, (0.0, 0.0))
@@ -706,6 +706,6 @@ def _analysis(target: str, node: Node | None, result: _Sums, lower: Container[st
         seed_reason=seeds.get(target), pin_reason=pins[target][1] if target in pins else None,
         control_definite=result.control_lower, control_possible=result.control_upper,
         lookthrough_min=lt[0] * 100.0, lookthrough_max=lt[1] * 100.0, undisclosed_max=undisclosed,
-        lookthrough_converged=target not in getattr(shares, "short", ()),
+        lookthrough_converged=target not in shares.short,
     ), shares)
 

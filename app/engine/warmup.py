@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from app.db import Graph, native
 from app.engine.compute import generation_matches, layers_of
@@ -39,6 +39,8 @@ FAR_BACK = timedelta(days=5 * 365)  # a date whose verdicts the generation mostl
 # the bench store, stored verdicts and what-ifs up to 61 and 281 ms after it, 32 ms at most after eight)
 SAMPLE_PARTIES = 8
 
+T = TypeVar("T")
+
 
 @dataclass
 class WarmUpReport:
@@ -49,18 +51,20 @@ class WarmUpReport:
     failed: dict[str, str] = field(default_factory=dict)  # "policy id: kind": the error
     samples: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # policy id: the parties asked about
 
-    def time(self, kind: str, ask: Callable[[], object], failed_as: str | None = None) -> None:
-        """One warm-up request, timed; a failure is recorded (under `failed_as`, else `kind`), not raised."""
+    def time(self, kind: str, ask: Callable[[], T], failed_as: str | None = None) -> T | None:
+        """One warm-up request, timed, and its answer; a failure is recorded (under `failed_as`, else `kind`)
+        and gives None, not an exception."""
         asked = time.perf_counter()
         try:
-            ask()
+            answer = ask()
         except Exception as error:  # a failed warm-up request only costs the time it saved
             self.failed[failed_as or kind] = f"{type(error).__name__}: {error}"
-            return
+            return None
         finally:
             self.requests += 1
         elapsed_ms = round((time.perf_counter() - asked) * 1000, 1)
         self.slowest_ms[kind] = max(self.slowest_ms.get(kind, 0.0), elapsed_ms)
+        return answer
 
     def summary(self) -> str:
         text = f"{self.requests} requests in {self.seconds:.1f} s"
