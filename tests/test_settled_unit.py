@@ -12,8 +12,8 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from app.engine.evaluate import Edge, Node, analyse
-from app.engine.settled import SettledParties, StopIds, stop_key
+from app.engine.evaluate import Edge, Node, analyse, lookthrough_stakes
+from app.engine.settled import SettledParties, StopIds, _packed, settled_interests, settled_stakes, stop_key
 from app.engine.verdicts import Change, _ancestors_below, _ancestors_below_by_climb, membership
 from tests.engine_helpers import policy
 
@@ -129,7 +129,12 @@ def test_settled_parties_leave_the_collector_nothing_to_scan_but_their_maps() ->
     assert settled.held_in == {"ru": ("a", "c"), "a": ("c", "b"), "c": ("b",)}
     for _ in range(3):  # a tuple is let go once the tuples in it are: one level of nesting a collection
         gc.collect()
-    kept = [*settled.parties.values(), *settled.holders.values(), *settled.held_in.values()]
+    for pid in settled.parties:
+        settled.lookthrough_stakes(pid)
+    for _ in range(3):
+        gc.collect()
+    kept = [*settled.parties.values(), *settled.holders.values(), *settled.held_in.values(),
+            *settled.stakes.values()]
     assert kept and not any(gc.is_tracked(item) for item in kept)
 
 
@@ -185,3 +190,22 @@ def test_a_what_ifs_region_found_below_its_changes_is_the_one_found_climbing_fro
         found = _ancestors_below(target, subjects, holders_after, settled.held_in, len(known))
     event("none moves" if not found else "some move")
     assert found == climbed
+
+
+_interests = st.lists(st.builds(
+    Edge, holder=st.sampled_from(_PARTIES), subject=st.just("s"), relation=st.sampled_from(["OWNS", "CONTROLS"]),
+    measure=st.sampled_from(["equity", "votes", None]), kind=st.sampled_from([None, "board"]),
+    share_min=st.one_of(st.none(), st.floats(0, 100)), share_max=st.one_of(st.none(), st.floats(0, 100)),
+    share_min_exclusive=st.booleans(), share_max_exclusive=st.booleans(),
+    direct=st.sampled_from(["direct", "indirect", "unknown"])), max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(interests=_interests)
+def test_a_settled_partys_kept_stakes_are_those_of_its_interests(interests: list[Edge]) -> None:
+    """The look-through stakes kept for a settled party, read from its packed interests without building
+    them, are `lookthrough_stakes` of the interests `settled_interests` builds: the same holders in the same
+    order, the same floats (other relations and measures, declared indirect stakes, open ranges, a holder
+    with several interests)."""
+    memo = ("clear", None, False, 0.0, 0.0, tuple(_packed(e) for e in interests), "entity")
+    assert settled_stakes(memo) == lookthrough_stakes(settled_interests("s", memo))

@@ -284,7 +284,8 @@ def lookthrough(nodes: Collection[str], edges: Iterable[Edge], seeds: Iterable[s
                 assumed: dict[str, tuple[float, float]] | None = None,
                 dirty: Iterable[str] | None = None, interests_of: Callable[[str], list[Edge]] | None = None,
                 subjects_of: Callable[[str], Iterable[str]] | None = None,
-                before: Callable[[str], tuple[float, float] | None] | None = None) -> Shares:
+                before: Callable[[str], tuple[float, float] | None] | None = None,
+                shares_of: Callable[[str], Iterable[tuple[str, float, float]] | None] | None = None) -> Shares:
     """Look-through fractions (min, max) from the seeds (1) and any parties whose value is given (`fixed`).
 
     The parties below them are taken a strongly connected component at a time, holders' components first:
@@ -303,7 +304,10 @@ def lookthrough(nodes: Collection[str], edges: Iterable[Edge], seeds: Iterable[s
     Restarted, it reads the interests held in each party it computes from `interests_of`, and the parties
     each holds interests in (a superset will do) from `subjects_of`, when given, instead of indexing all of
     `edges` (read then only if the restart runs past its budget): that what-if builds the interests of the
-    few dozen parties it computes, not those of all 1,500.
+    few dozen parties it computes, not those of all 1,500. With `shares_of` as well, a party's stakes as
+    they are indexed, (holder, minimum, maximum) as fractions (`lookthrough_stakes`), come from it instead,
+    unless it gives None: a party settled earlier keeps them, so a climb through 1,500 parties builds none
+    of their interests.
 
     With `before` as well, every party without a value here (`assumed` left empty) has the one `before`
     gives, read when a party's interests are indexed (its own and its holders'): the same as `assumed`
@@ -334,7 +338,14 @@ def lookthrough(nodes: Collection[str], edges: Iterable[Edge], seeds: Iterable[s
     def update(nid: str, value: dict[str, tuple[float, float]] = value) -> bool:
         if lazy and nid not in indexed and interests_of is not None:
             indexed.add(nid)
-            index(interests_of(nid))
+            stakes = shares_of(nid) if shares_of is not None else None
+            if stakes is None:
+                index(interests_of(nid))
+            else:  # as `index` would have them, in the same order
+                holders = incoming[nid]
+                for holder, low, high in stakes:
+                    known = holders.get(holder)
+                    holders[holder] = (low, high) if known is None else (max(low, known[0]), max(high, known[1]))
             if before is not None:  # the values before of the party and its holders, once, as plain entries
                 for party in (nid, *incoming[nid]):
                     if party not in value and (earlier := before(party)) is not None:
@@ -393,6 +404,22 @@ def lookthrough(nodes: Collection[str], edges: Iterable[Edge], seeds: Iterable[s
         else:
             value.short.update(component)
     return value
+
+
+def lookthrough_stakes(interests: Iterable[Edge], as_of: date | None = None) -> tuple[tuple[str, float, float], ...]:
+    """The stakes the look-through reads from these interests held in one party: (holder, minimum, maximum)
+    as fractions, a holder's largest of each, in the order of its first interest; equity ownership only,
+    declared indirect stakes left out, and (with `as_of`) interests outside their dates too. What
+    `lookthrough` indexes from them."""
+    held: dict[str, tuple[float, float]] = {}
+    for e in interests:
+        if e.relation == "OWNS" and e.measure == "equity" and e.direct != "indirect" and (
+                as_of is None or (e.start_date is None and e.end_date is None) or e.valid(as_of)):
+            low = (e.share_min or 0.0) / 100.0
+            high = (e.share_max if e.share_max is not None else 100.0) / 100.0
+            old = held.get(e.holder, (0.0, 0.0))
+            held[e.holder] = (max(low, old[0]), max(high, old[1]))
+    return tuple((holder, low, high) for holder, (low, high) in held.items())
 
 
 class Shares(dict[str, tuple[float, float]]):
@@ -645,7 +672,9 @@ def analyse(target: str, nodes: dict[str, Node], edges: Iterable[Edge], policy: 
 def restart_region(target: Node, scope: Collection[str], dirty: Iterable[str], verdict_before: Callable[[str], str],
                    share_before: Callable[[str], tuple[float, float] | None], kind_of: Callable[[str], str | None],
                    interests_of: Callable[[str], list[Edge]], subjects_of: Callable[[str], Iterable[str]],
-                   policy: Policy, as_of: date) -> Analysis | None:
+                   policy: Policy, as_of: date,
+                   shares_of: Callable[[str], Iterable[tuple[str, float, float]] | None] | None = None
+                   ) -> Analysis | None:
     """The target's analysis after changes that only add interests (held in the `dirty` parties), restarted
     from every party's verdict and look-through share before them (`verdict_before`, `share_before`, read
     when needed): the dirty parties and the target are computed, then the parties in `scope` that a moved
@@ -657,7 +686,7 @@ def restart_region(target: Node, scope: Collection[str], dirty: Iterable[str], v
     those for every party in `scope` (1,500 for a seed buying far up, and as many around them). So it holds
     where that restart holds (`fixed_point`: the policy does not count undisclosed ownership) and where no
     party is pinned (the caller checks both). None when the look-through runs past its budget: `analyse`
-    then computes it from nothing."""
+    then computes it from nothing. `shares_of`: as `lookthrough`'s."""
     reason = seed_reason(target, policy)
     seeds = {target.id: reason} if reason else {}
     lower = RaisedFrom(verdict_before, frozenset({"restricted"}))
@@ -675,7 +704,7 @@ def restart_region(target: Node, scope: Collection[str], dirty: Iterable[str], v
            subjects_of, policy, as_of)
     try:
         shares = lookthrough(scope, (), seeds, as_of, assumed={}, dirty=dirty, interests_of=interests_of,
-                             subjects_of=subjects_of, before=share_before)
+                             subjects_of=subjects_of, before=share_before, shares_of=shares_of)
     except OverBudget:
         return None
     return _analysis(target.id, target, sums.get(target.id, _Sums()), lower, upper, seeds, {}, shares, policy)

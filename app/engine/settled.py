@@ -89,6 +89,19 @@ def settled_interests(party_id: str, settled: Settled) -> list[Edge]:
             for holder, relation, measure, kind, low, high, low_x, high_x, direct, eid in settled[5]]
 
 
+def settled_stakes(settled: Settled) -> tuple[tuple[str, float, float], ...]:
+    """`evaluate.lookthrough_stakes(settled_interests(...))` from the packed interests, without building
+    them (a what-if climbing into the bench registry's large cycle asks it of about 900 parties at once)."""
+    held: dict[str, tuple[float, float]] = {}
+    for holder, relation, measure, _, low, high, _, _, direct, _ in settled[5]:
+        if relation == "OWNS" and measure == "equity" and direct != "indirect":
+            share_low = (low or 0.0) / 100.0
+            share_high = (high if high is not None else 100.0) / 100.0
+            old = held.get(holder, (0.0, 0.0))
+            held[holder] = (max(share_low, old[0]), max(share_high, old[1]))
+    return tuple((holder, share_low, share_high) for holder, (share_low, share_high) in held.items())
+
+
 # How many of an id's last characters name its group of stops (`ancestry_on.cypher` takes it as
 # `$stop_key_length`): 256 groups for the hexadecimal ids the loaders make (`loaders.writer.party_id`).
 STOP_KEY_LENGTH = 2
@@ -184,6 +197,11 @@ class KeptStops:
 @dataclass
 class SettledParties:
     parties: dict[str, Settled] = field(default_factory=dict)
+    # each settled party's look-through stakes (`lookthrough_stakes` of its interests), kept when first
+    # asked: a what-if where a seed buys into the bench registry's large cycle climbs through about 1,500
+    # settled parties, and building their interests to index them took 1.5-2.5 ms of its 15-17 ms climb
+    # (README, "Benchmarks")
+    stakes: dict[str, tuple[tuple[str, float, float], ...]] = field(default_factory=dict)
     # the ids a walk stops at, as `ancestry_on.cypher` takes them (`StopIds`), kept as parties are settled
     # (not grouped for each walk). An id holding a newline is left out: the party is merely walked again.
     stops: StopIds = field(default_factory=StopIds)
@@ -232,6 +250,15 @@ class SettledParties:
                 self.parties.update(fresh)  # one update: a concurrent reader never sees half a walk
                 # after the parties: a walk that reads the new stops finds every party they name in `parties`
                 self.stops = self.stops.with_kept(fresh, self.kept)
+
+    def lookthrough_stakes(self, party_id: str) -> tuple[tuple[str, float, float], ...] | None:
+        """The look-through stakes held in a settled party (`evaluate.lookthrough_stakes` of its interests);
+        None when it is not settled."""
+        found = self.stakes.get(party_id)
+        if found is None and (memo := self.parties.get(party_id)) is not None:
+            # two threads may both compute it: the same tuple either way
+            found = self.stakes[party_id] = settled_stakes(memo)
+        return found
 
     def reach_past(self, start: Iterable[str], known: frozenset[str], limit: int,
                    crowded: Container[str] = frozenset()) -> bool:

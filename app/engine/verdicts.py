@@ -623,9 +623,11 @@ class _Region:
 
     def __init__(self, parties: set[str], interests: Callable[[str], list[Edge]],
                  holders: Callable[[str], Iterable[str]], held_in: dict[str, tuple[str, ...]],
-                 added: dict[str, list[str]]) -> None:
+                 added: dict[str, list[str]],
+                 stakes: Callable[[str], tuple[tuple[str, float, float], ...] | None] = lambda _: None) -> None:
         self.parties = parties
         self._interests = interests
+        self._stakes = stakes  # a party's look-through stakes when it has kept ones (None: from its interests)
         self._holders = holders
         self._held_in = held_in
         self._added = added  # subjects of the interests the changes add, by holder
@@ -638,6 +640,10 @@ class _Region:
         if found is None:
             found = self._built[pid] = self._interests(pid)
         return found
+
+    def stakes_of(self, pid: str) -> tuple[tuple[str, float, float], ...] | None:
+        """Its look-through stakes, as `evaluate.lookthrough` takes them (`shares_of`)."""
+        return self._stakes(pid) if pid in self.parties else ()
 
     def subjects_of(self, pid: str) -> Iterable[str]:
         """The parties it holds interests in, before or after the changes (a superset of after)."""
@@ -921,7 +927,8 @@ def _restarted_region(graph: Graph, policy: Policy, party: dict[str, Any], as_of
     if not _only_added(changes, scope, known):
         return None
     node = seed_keyed(graph, policy, {target: party_node(party)})[target]
-    region_interests = _Region(scope, interests, holders_after, held_in, added)
+    region_interests = _Region(scope, interests, holders_after, held_in, added,
+                               lambda pid: None if pid in by_subject else settled.lookthrough_stakes(pid))
 
     def verdict_before(pid: str) -> str:
         memo = known.get(pid)
@@ -936,7 +943,7 @@ def _restarted_region(graph: Graph, policy: Policy, party: dict[str, Any], as_of
 
     analysis = restart_region(node, scope, [subject for subject in by_subject if subject in scope],
                               verdict_before, share_before, kind_of, region_interests.interests_of,
-                              region_interests.subjects_of, policy, as_of)
+                              region_interests.subjects_of, policy, as_of, shares_of=region_interests.stakes_of)
     if analysis is None:
         return None
     # for the evidence's counts; the parties no change is about straight from the memo's maps
