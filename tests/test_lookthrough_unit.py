@@ -99,9 +99,7 @@ def test_cycles_too_large_to_solve_are_iterated(monkeypatch: pytest.MonkeyPatch)
 @settings(max_examples=1000, deadline=None, derandomize=True)
 @given(case=st.one_of(_cyclic_holdings(), graphs()), picks=st.data())
 def test_a_lookthrough_restarted_after_added_interests_equals_one_from_nothing(
-        at_once: str,
-        case: tuple[dict[str, Node], list[Edge], list[str]] | tuple[list[RNode], list[REdge], dict[str, Any]],
-        picks: st.DataObject) -> None:
+        at_once: str, case: Case, picks: st.DataObject) -> None:
     """Random holdings with cycles, self-holdings and ranges, and random registry graphs (control, dates,
     other measures), with seeds and given values: the interests split into those before and those added;
     restarted from the shares before, with the added interests' subjects dirty, the look-through reaches the
@@ -116,9 +114,13 @@ def test_a_lookthrough_restarted_after_added_interests_equals_one_from_nothing(
         _restarted_equals_whole(case, picks)
 
 
-def _restarted_equals_whole(
-        case: tuple[dict[str, Node], list[Edge], list[str]] | tuple[list[RNode], list[REdge], dict[str, Any]],
-        picks: st.DataObject) -> None:
+Case = tuple[dict[str, Node], list[Edge], list[str]] | tuple[list[RNode], list[REdge], dict[str, Any]]
+
+
+def _split_case(case: Case, picks: st.DataObject) -> tuple[dict[str, Node], list[Edge], list[str], list[Edge],
+                                                            list[Edge]]:
+    """Nodes, edges and seeds (drawn for a registry graph), and the edges split into those before and
+    those added."""
     if isinstance(case[0], dict):
         nodes, edges, seeds = case
     else:
@@ -127,6 +129,11 @@ def _restarted_equals_whole(
     flags = picks.draw(st.lists(st.booleans(), min_size=len(edges), max_size=len(edges)))
     before = [e for e, added in zip(edges, flags, strict=True) if not added]
     added = [e for e, flag in zip(edges, flags, strict=True) if flag]
+    return nodes, edges, seeds, before, added
+
+
+def _restarted_equals_whole(case: Case, picks: st.DataObject) -> None:
+    nodes, edges, seeds, before, added = _split_case(case, picks)
     fixed = picks.draw(st.dictionaries(st.sampled_from(list(nodes)), st.sampled_from([(0.0, 0.5), (0.3, 0.3),
                                                                                       (1.0, 1.0)]), max_size=2))
     # rounds enough to converge: past `max_rounds` (500) both ways keep lower bounds of the converged shares,
@@ -145,22 +152,14 @@ def _restarted_equals_whole(
 
 @settings(max_examples=300, deadline=None, derandomize=True)
 @given(case=st.one_of(_cyclic_holdings(), graphs()), picks=st.data())
-def test_a_restart_reading_kept_stakes_equals_one_reading_the_interests(
-        case: tuple[dict[str, Node], list[Edge], list[str]] | tuple[list[RNode], list[REdge], dict[str, Any]],
-        picks: st.DataObject) -> None:
+def test_a_restart_reading_kept_stakes_equals_one_reading_the_interests(case: Case, picks: st.DataObject) -> None:
     """A what-if's restart reads each settled party's look-through stakes as kept (`shares_of`, from
     `lookthrough_stakes`) and the changed parties' from their interests: the same shares to the last bit as
     reading every party's interests, on random holdings and registry graphs (control, dates, other
     measures, declared indirect stakes), whichever parties give kept stakes."""
-    if isinstance(case[0], dict):
-        nodes, edges, seeds = case
-    else:
-        nodes, edges = to_evaluator(case[0], case[1])
-        seeds = picks.draw(st.lists(st.sampled_from(list(nodes)), max_size=2, unique=True))
-    flags = picks.draw(st.lists(st.booleans(), min_size=len(edges), max_size=len(edges)))
-    earlier = lookthrough(nodes, [e for e, added in zip(edges, flags, strict=True) if not added], seeds, DAY,
-                          max_rounds=100_000)
-    dirty = [e.subject for e, added in zip(edges, flags, strict=True) if added]
+    nodes, edges, seeds, before, added = _split_case(case, picks)
+    earlier = lookthrough(nodes, before, seeds, DAY, max_rounds=100_000)
+    dirty = [e.subject for e in added]
     held: dict[str, list[Edge]] = {}
     holds: dict[str, set[str]] = {}
     for e in edges:
