@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict
 from datetime import date
 from typing import Any
@@ -95,3 +96,19 @@ def count_reads(graph: Graph, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(graph, "read", counted)
     return statements
+
+
+def indexed_stakes(interests: Iterable[Edge], as_of: date | None = None) -> tuple[tuple[str, float, float], ...]:
+    """What `evaluate.lookthrough` indexes from these interests held in one party, as its `shares_of` takes
+    it: (holder, minimum, maximum) as fractions, a holder's largest of each, in the order of its first
+    interest; equity ownership only, declared indirect stakes left out, and (with `as_of`) interests outside
+    their dates too. The tests' statement of the rule that `settled_stakes` keeps for settled parties."""
+    held: dict[str, tuple[float, float]] = {}
+    for e in interests:
+        if e.relation == "OWNS" and e.measure == "equity" and e.direct != "indirect" and (
+                as_of is None or (e.start_date is None and e.end_date is None) or e.valid(as_of)):
+            low = (e.share_min or 0.0) / 100.0
+            high = (e.share_max if e.share_max is not None else 100.0) / 100.0
+            old = held.get(e.holder, (0.0, 0.0))
+            held[e.holder] = (max(low, old[0]), max(high, old[1]))
+    return tuple((holder, low, high) for holder, (low, high) in held.items())

@@ -10,8 +10,8 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from app.engine import evaluate
-from app.engine.evaluate import Edge, Node, OverBudget, lookthrough, lookthrough_stakes
-from tests.engine_helpers import to_evaluator
+from app.engine.evaluate import Edge, Node, OverBudget, lookthrough
+from tests.engine_helpers import indexed_stakes, to_evaluator
 from tests.reference import REdge, RNode
 from tests.test_engine_reference import graphs
 
@@ -154,7 +154,7 @@ def _restarted_equals_whole(case: Case, picks: st.DataObject) -> None:
 @given(case=st.one_of(_cyclic_holdings(), graphs()), picks=st.data())
 def test_a_restart_reading_kept_stakes_equals_one_reading_the_interests(case: Case, picks: st.DataObject) -> None:
     """A what-if's restart reads each settled party's look-through stakes as kept (`shares_of`, from
-    `lookthrough_stakes`) and the changed parties' from their interests: the same shares to the last bit as
+    `indexed_stakes`) and the changed parties' from their interests: the same shares to the last bit as
     reading every party's interests, on random holdings and registry graphs (control, dates, other
     measures, declared indirect stakes), whichever parties give kept stakes."""
     nodes, edges, seeds, before, added = _split_case(case, picks)
@@ -172,7 +172,7 @@ def test_a_restart_reading_kept_stakes_equals_one_reading_the_interests(case: Ca
             return dict(lookthrough(
                 nodes, (), seeds, DAY, assumed={}, dirty=dirty, interests_of=lambda n: held.get(n, []),
                 subjects_of=lambda n: holds.get(n, ()), before=earlier.get,
-                shares_of=(lambda n: lookthrough_stakes(held.get(n, []), DAY) if n in kept else None)
+                shares_of=(lambda n: indexed_stakes(held.get(n, []), DAY) if n in kept else None)
                 if kept_stakes else None))
         except OverBudget:
             return "over budget"

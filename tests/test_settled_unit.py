@@ -12,10 +12,10 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from app.engine.evaluate import Edge, Node, analyse, lookthrough_stakes
+from app.engine.evaluate import Edge, Node, analyse
 from app.engine.settled import SettledParties, StopIds, _packed, settled_interests, settled_stakes, stop_key
 from app.engine.verdicts import Change, _ancestors_below, _ancestors_below_by_climb, membership
-from tests.engine_helpers import policy
+from tests.engine_helpers import indexed_stakes, policy
 
 DAY = date(2025, 6, 30)
 
@@ -204,8 +204,8 @@ _interests = st.lists(st.builds(
 @given(interests=_interests)
 def test_a_settled_partys_kept_stakes_are_those_of_its_interests(interests: list[Edge]) -> None:
     """The look-through stakes kept for a settled party, read from its packed interests without building
-    them, are `lookthrough_stakes` of the interests `settled_interests` builds: the same holders in the same
+    them, are `indexed_stakes` of the interests `settled_interests` builds: the same holders in the same
     order, the same floats (other relations and measures, declared indirect stakes, open ranges, a holder
     with several interests)."""
     memo = ("clear", None, False, 0.0, 0.0, tuple(_packed(e) for e in interests), "entity")
-    assert settled_stakes(memo) == lookthrough_stakes(settled_interests("s", memo))
+    assert settled_stakes(memo) == indexed_stakes(settled_interests("s", memo))

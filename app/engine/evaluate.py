@@ -305,9 +305,9 @@ def lookthrough(nodes: Collection[str], edges: Iterable[Edge], seeds: Iterable[s
     each holds interests in (a superset will do) from `subjects_of`, when given, instead of indexing all of
     `edges` (read then only if the restart runs past its budget): that what-if builds the interests of the
     few dozen parties it computes, not those of all 1,500. With `shares_of` as well, a party's stakes as
-    they are indexed, (holder, minimum, maximum) as fractions (`lookthrough_stakes`), come from it instead,
-    unless it gives None: a party settled earlier keeps them, so a climb through 1,500 parties builds none
-    of their interests.
+    `index` takes them from its interests, (holder, minimum, maximum) as fractions in the order of each
+    holder's first interest, come from it instead, unless it gives None: a party settled earlier keeps them
+    (`SettledParties.lookthrough_stakes`), so a climb through 1,500 parties builds none of their interests.
 
     With `before` as well, every party without a value here (`assumed` left empty) has the one `before`
     gives, read when a party's interests are indexed (its own and its holders'): the same as `assumed`
@@ -404,22 +404,6 @@ def lookthrough(nodes: Collection[str], edges: Iterable[Edge], seeds: Iterable[s
         else:
             value.short.update(component)
     return value
-
-
-def lookthrough_stakes(interests: Iterable[Edge], as_of: date | None = None) -> tuple[tuple[str, float, float], ...]:
-    """The stakes the look-through reads from these interests held in one party: (holder, minimum, maximum)
-    as fractions, a holder's largest of each, in the order of its first interest; equity ownership only,
-    declared indirect stakes left out, and (with `as_of`) interests outside their dates too. What
-    `lookthrough` indexes from them."""
-    held: dict[str, tuple[float, float]] = {}
-    for e in interests:
-        if e.relation == "OWNS" and e.measure == "equity" and e.direct != "indirect" and (
-                as_of is None or (e.start_date is None and e.end_date is None) or e.valid(as_of)):
-            low = (e.share_min or 0.0) / 100.0
-            high = (e.share_max if e.share_max is not None else 100.0) / 100.0
-            old = held.get(e.holder, (0.0, 0.0))
-            held[e.holder] = (max(low, old[0]), max(high, old[1]))
-    return tuple((holder, low, high) for holder, (low, high) in held.items())
 
 
 class Shares(dict[str, tuple[float, float]]):

@@ -90,8 +90,10 @@ def settled_interests(party_id: str, settled: Settled) -> list[Edge]:
 
 
 def settled_stakes(settled: Settled) -> tuple[tuple[str, float, float], ...]:
-    """`evaluate.lookthrough_stakes(settled_interests(...))` from the packed interests, without building
-    them (a what-if climbing into the bench registry's large cycle asks it of about 900 parties at once)."""
+    """The look-through's stakes in the party, as `evaluate.lookthrough` indexes them from its interests
+    (`shares_of`), read from the packed interests without building them (a what-if climbing into the bench
+    registry's large cycle asks it of about 900 parties at once; `tests/test_settled_unit.py` holds it to the
+    interests' stakes)."""
     held: dict[str, tuple[float, float]] = {}
     for holder, relation, measure, _, low, high, _, _, direct, _ in settled[5]:
         if relation == "OWNS" and measure == "equity" and direct != "indirect":
@@ -197,7 +199,7 @@ class KeptStops:
 @dataclass
 class SettledParties:
     parties: dict[str, Settled] = field(default_factory=dict)
-    # each settled party's look-through stakes (`lookthrough_stakes` of its interests), kept when first
+    # each settled party's look-through stakes (`settled_stakes`), kept when first
     # asked: a what-if where a seed buys into the bench registry's large cycle climbs through about 1,500
     # settled parties, and building their interests to index them took 1.5-2.5 ms of its 15-17 ms climb
     # (README, "Benchmarks")
@@ -252,8 +254,7 @@ class SettledParties:
                 self.stops = self.stops.with_kept(fresh, self.kept)
 
     def lookthrough_stakes(self, party_id: str) -> tuple[tuple[str, float, float], ...] | None:
-        """The look-through stakes held in a settled party (`evaluate.lookthrough_stakes` of its interests);
-        None when it is not settled."""
+        """The look-through stakes held in a settled party (`settled_stakes`); None when it is not settled."""
         found = self.stakes.get(party_id)
         if found is None and (memo := self.parties.get(party_id)) is not None:
             # two threads may both compute it: the same tuple either way
