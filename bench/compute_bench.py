@@ -150,7 +150,6 @@ def on_demand(graph: Graph, ids: list[str], other_day: date) -> dict[str, Any]:
         verdict_for(graph, policy, pid, other_day, generation=generation)
     times: list[float] = []
     walked_times: list[float] = []
-    kinds: Counter[str] = Counter()
     sizes: list[int] = []
     verdicts: dict[str, Any] = {}
     hows: list[str] = []
@@ -159,7 +158,6 @@ def on_demand(graph: Graph, ids: list[str], other_day: date) -> dict[str, Any]:
         result = verdict_for(graph, policy, pid, other_day, generation=generation)
         times.append((time.perf_counter() - t0) * 1000)
         hows.append(_how(result))
-        kinds[hows[-1]] += 1
         verdicts[pid] = result["verdict"]
     for pid in ids:
         t0 = time.perf_counter()
@@ -168,7 +166,7 @@ def on_demand(graph: Graph, ids: list[str], other_day: date) -> dict[str, Any]:
         sizes.append(walked["evidence"]["subgraph"]["parties"])
         if walked["verdict"] != verdicts[pid]:
             raise SystemExit(f"{pid}: {verdicts[pid]} through the generation, {walked['verdict']} walked")
-    return {"date": other_day.isoformat(), "requests": len(times), **_percentiles(times), "how": dict(kinds),
+    return {"date": other_day.isoformat(), "requests": len(times), **_percentiles(times), "how": dict(Counter(hows)),
             "slowest": _slowest(times, ids, hows),
             "affected_parties": first_basis["affected_parties"] if first_basis else None,
             "first_request_ms": first_ms,
@@ -215,7 +213,6 @@ def what_if(graph: Graph, ids: list[str]) -> dict[str, Any]:
             if index == 0:
                 first_ms = round((time.perf_counter() - t0) * 1000, 1)
         times, walked_times = [], []
-        kinds: Counter[str] = Counter()
         answers: dict[str, dict[str, Any]] = {}
         hows: list[str] = []
         moved = 0
@@ -224,7 +221,6 @@ def what_if(graph: Graph, ids: list[str]) -> dict[str, Any]:
             answers[pid] = verdict_for(graph, policy, pid, changes=change, generation=generation)
             times.append((time.perf_counter() - t0) * 1000)
             hows.append(_how(answers[pid]))
-            kinds[hows[-1]] += 1
         for pid, change in changes.items():
             result = answers[pid]
             t0 = time.perf_counter()
@@ -234,7 +230,7 @@ def what_if(graph: Graph, ids: list[str]) -> dict[str, Any]:
                 raise SystemExit(f"{pid} ({name}): {result['verdict']} through the generation, "
                                  f"{walked['verdict']} walked")
             moved += result["verdict"] != verdict_for(graph, policy, pid, generation=generation)["verdict"]
-        results[name] = {"requests": len(times), **_percentiles(times), "how": dict(kinds),
+        results[name] = {"requests": len(times), **_percentiles(times), "how": dict(Counter(hows)),
                          "slowest": _slowest(times, list(changes), hows),
                          "verdicts_moved": moved, "first_request_ms": first_ms,
                          "ancestry_walk": _percentiles(walked_times)}
