@@ -60,3 +60,20 @@ def test_a_generation_whose_lookthrough_stopped_short_flags_its_verdicts(graph: 
     assert report.lookthrough_converged is False
     stored = verdict_for(graph, pol, "c")
     assert stored["mode"] == "stored" and stored["lookthrough_share"]["converged"] is False
+
+
+def test_an_incremental_run_does_not_build_on_a_generation_whose_lookthrough_stopped_short(graph: Graph) -> None:
+    """An incremental run starts from its base's look-through values and rewrites only the verdicts that
+    differ, so on a base whose rounds stopped short it would keep b's lower bound while its own rounds
+    converge, and say the whole generation converged. It computes in full instead, which flags it again."""
+    _write(graph)
+    write_graph(graph, [RNode("d"), RNode("e")],
+                [REdge("d", "e", "OWNS", "equity", share_min=10.0, share_max=10.0, direct="direct")])
+    pol = policy()
+    assert compute_generation(graph, pol, DAY).lookthrough_converged is False
+    graph.driver.execute_query("MATCH (e:Party {id: 'e'}) SET e.last_seen = datetime()", database_=graph.database)
+    rerun = compute_generation(graph, pol, DAY, incremental=True)
+    assert rerun.region is None and rerun.layers == [rerun.generation]
+    assert rerun.lookthrough_converged is False
+    stored = verdict_for(graph, pol, "b")
+    assert stored["mode"] == "stored" and stored["lookthrough_share"]["converged"] is False
