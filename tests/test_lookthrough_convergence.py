@@ -14,7 +14,8 @@ from app.db import Graph
 from app.engine.compute import compute_generation
 from app.engine.evaluate import Edge, Node, evaluate, lookthrough
 from app.engine.service import verdict_for
-from app.engine.verdicts import on_demand_verdict, resolve
+from app.engine.verdicts import Change, on_demand_verdict, resolve, served_share_fields
+from app.repository.screening import ScreenQuery, screen
 from tests.engine_helpers import policy, write_graph
 from tests.reference import REdge, RNode
 
@@ -53,13 +54,61 @@ def test_on_demand_verdicts_say_when_their_lookthrough_stopped_short(graph: Grap
     assert on_demand_verdict(graph, policy(), resolve(graph, "c"), DAY)["lookthrough_share"]["converged"] is True
 
 
-def test_a_generation_whose_lookthrough_stopped_short_flags_its_verdicts(graph: Graph) -> None:
+def test_a_generation_whose_lookthrough_stopped_short_flags_the_verdicts_it_may_have_short(graph: Graph) -> None:
+    """The shares of b (its cycle) and of f (below it) may be short and their stored verdicts say so; c,
+    beside the cycle, is exact, and so are d and e, which no seed reaches (d and e have no stored verdict)."""
     _write(graph)
+    write_graph(graph, [RNode("f"), RNode("d"), RNode("e")],
+                [REdge("b", "f", "OWNS", "equity", share_min=60.0, share_max=60.0, direct="direct"),
+                 REdge("d", "e", "OWNS", "equity", share_min=10.0, share_max=10.0, direct="direct")])
     pol = policy()
     report = compute_generation(graph, pol, DAY)
-    assert report.lookthrough_converged is False
-    stored = verdict_for(graph, pol, "c")
-    assert stored["mode"] == "stored" and stored["lookthrough_share"]["converged"] is False
+    assert report.lookthrough_converged is False and report.lookthrough_short == 2  # b and f
+    converged = {ref: verdict_for(graph, pol, ref)["lookthrough_share"]["converged"] for ref in "sabcfde"}
+    assert converged == {"s": True, "a": True, "b": False, "c": True, "f": False, "d": True, "e": True}
+    assert verdict_for(graph, pol, "f")["mode"] == "stored"
+    screened = screen(graph, pol, [ScreenQuery(identifier=ref) for ref in "bce"], limit=1, min_score=0.5)
+    assert [r["candidates"][0]["verdict"]["lookthrough_share"]["converged"] for r in screened["results"]] == [
+        False, True, True]
+    # anything computed on demand from the generation's shares cannot tell which are short: it says so
+    what_if = verdict_for(graph, pol, "c", changes=[Change("add", "d", "c", share_min=1.0, share_max=1.0)])
+    assert what_if["mode"] == "what_if" and what_if["lookthrough_share"]["converged"] is False
+
+
+def test_a_generation_that_marked_no_verdicts_flags_every_one() -> None:
+    """A generation computed before verdicts were marked (no `lookthrough_short`) cannot tell them apart."""
+    verdict = {"share_min": 0.0, "share_min_exclusive": False, "share_max": 0.0, "share_max_exclusive": False,
+               "lookthrough_min": 1.0, "lookthrough_max": 2.0}
+    older = {"lookthrough_converged": False}
+    marked = {"lookthrough_converged": False, "lookthrough_short": 3}
+    assert served_share_fields(verdict, older, stored=True)["lookthrough_share"]["converged"] is False
+    assert served_share_fields(verdict, marked, stored=True)["lookthrough_share"]["converged"] is True
+    assert served_share_fields({**verdict, "lookthrough_converged": False}, marked, stored=True)[
+        "lookthrough_share"]["converged"] is False
+    assert served_share_fields(verdict, marked, stored=False)["lookthrough_share"]["converged"] is False
+    assert served_share_fields(verdict, {"lookthrough_converged": True}, stored=False)[
+        "lookthrough_share"]["converged"] is True
+
+
+def test_an_incremental_run_whose_lookthrough_stops_short_is_redone_in_full(graph: Graph) -> None:
+    """A change that creates the slow cycle: the incremental run's rounds stop at their cap, and the parties
+    that may be short include ones only its base holds verdicts of, so it computes in full and marks them."""
+    write_graph(graph, [RNode("s", jurisdiction="RU"), RNode("a"), RNode("b"), RNode("c"), RNode("f")],
+                [REdge(h, s, "OWNS", "equity", share_min=lo, share_max=hi, direct="direct")
+                 for h, s, lo, hi in [*(e for e in SLOW if e[0] != e[1]), ("b", "f", 60.0, 60.0)]])
+    pol = policy()
+    assert compute_generation(graph, pol, DAY).lookthrough_converged is True
+    graph.driver.execute_query("MATCH (b:Party {id: 'b'}) CREATE (b)-[:OWNS {measure: 'equity', share_min: 0.0, "
+                               "direct: 'direct', record: 'test:loop', statement_id: 'loop', source: 'test'}]->(b) "
+                               "SET b.last_seen = datetime()", database_=graph.database)
+    rerun = compute_generation(graph, pol, DAY, incremental=True)
+    assert rerun.region is None and rerun.layers == [rerun.generation]
+    assert rerun.lookthrough_converged is False and rerun.lookthrough_short == 2
+    assert {ref: verdict_for(graph, pol, ref)["lookthrough_share"]["converged"] for ref in "abcf"} == {
+        "a": True, "b": False, "c": True, "f": False}
+    [failed] = graph.driver.execute_query("MATCH (g:Generation {status: 'failed'}) RETURN g.error AS error",
+                                          database_=graph.database).records
+    assert "stopped at 150" in failed["error"]
 
 
 def test_an_incremental_run_does_not_build_on_a_generation_whose_lookthrough_stopped_short(graph: Graph) -> None:

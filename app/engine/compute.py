@@ -52,8 +52,11 @@ MAX_REGION_DEPTH = 100_000  # levels below the changed parties; a cycle stops ad
 LOOKTHROUGH_EPSILON = 1e-4  # fraction: changes below 0.01 percentage points stop spreading
 # Look-through values rise monotonically from 0 towards the fixed point; on long cycles they approach it
 # slowly. Past this many rounds the values are kept as they are (lower bounds of the converged values) and
-# the generation records lookthrough_converged = false. Look-through never decides a verdict.
+# the generation records lookthrough_converged = false; a full run marks the verdicts of the parties whose
+# share may be short (mark_lookthrough_short), and an incremental one is redone in full so that it can.
+# Look-through never decides a verdict.
 LOOKTHROUGH_MAX_ROUNDS = 150
+LOOKTHROUGH_SHORT_BATCH = 10_000  # parties per mark_lookthrough_short call
 # A party whose look-through share moves by at most this much (fraction) spreads the change only once no
 # larger change is left; the thresholds are used in turn, then LOOKTHROUGH_EPSILON (lookthrough_round).
 LOOKTHROUGH_DEFER = (0.01, 0.001)
@@ -62,6 +65,11 @@ LOOKTHROUGH_CLOSING_ROUNDS = 10  # the last rounds before LOOKTHROUGH_MAX_ROUNDS
 
 class LockBusy(OwnershipError):
     """Another computation or refresh holds the lock."""
+
+
+class _IncrementalStoppedShort(Exception):
+    """An incremental run's look-through rounds stopped at their cap: the parties whose shares may be short
+    include some only its base holds verdicts of, which this layer cannot mark, so the run is redone in full."""
 
 
 @dataclass
@@ -74,6 +82,7 @@ class GenerationReport:
     rounds: int = 0
     lookthrough_rounds: int = 0
     lookthrough_converged: bool = True
+    lookthrough_short: int | None = None  # parties whose share may be short, when the rounds stopped at the cap
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
@@ -192,6 +201,22 @@ def incremental_base(generation: dict[str, Any] | None, policy: Policy, as_of: d
     return policy.active_overrides(previous) == policy.active_overrides(as_of)
 
 
+def _mark_short(graph: Graph, run: str, pending: list[str]) -> int:
+    """Marks the parties `pending` (element ids) and every party below them (mark_lookthrough_short), a level
+    at a time; how many it marked."""
+    marked = 0
+    level = pending
+    while level:
+        following: set[str] = set()
+        for start in range(0, len(level), LOOKTHROUGH_SHORT_BATCH):
+            [row] = graph.write("engine/mark_lookthrough_short", run=run,
+                                eids=level[start:start + LOOKTHROUGH_SHORT_BATCH])
+            marked += int(row["marked"])
+            following.update(row["next"])
+        level = sorted(following)
+    return marked
+
+
 def _partitioned(graph: Graph, statement: str, candidates: list[str] | None = None, *, half: list[str] = HALF,
                  **params: Any) -> list[dict[str, Any]]:
     """A partitioned statement's single row from each part, the parts run at once; with `candidates`
@@ -259,7 +284,11 @@ def compute_generation(graph: Graph, policy: Policy, as_of: date,
             current = graph.read("engine/current_generation", policy_id=policy.id)
             if current and incremental_base(current[0]["generation"], policy, as_of):
                 previous = current[0]["generation"]
-        return _compute(graph, policy, as_of, progress or (lambda _: None), previous, publish, run_id)
+        try:
+            return _compute(graph, policy, as_of, progress or (lambda _: None), previous, publish, run_id)
+        except _IncrementalStoppedShort:
+            log.info("the incremental run's look-through stopped short: computing in full")
+            return _compute(graph, policy, as_of, progress or (lambda _: None), None, publish, run_id)
 
 
 def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str], None],
@@ -414,6 +443,11 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
             if not candidates and not deferred:
                 report.lookthrough_converged = True
                 break
+        if not report.lookthrough_converged:
+            if region:
+                raise _IncrementalStoppedShort(f"look-through rounds stopped at {LOOKTHROUGH_MAX_ROUNDS}")
+            pending = sorted(set(candidates) | deferred)
+            report.lookthrough_short = step("lookthrough", lambda: _mark_short(graph, run, pending))
         layer = int(previous.get("layer") or 0) + 1 if previous is not None else 0
         report.layers = [gen, *base_layers]
         report.written = step("verdicts", lambda: _write_batches(
@@ -442,7 +476,8 @@ def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str]
             **({"published_at": finished_at} if publish else {}), "computed_at": finished_at,
             "seconds": report.seconds, "rounds": report.rounds, "seeds": report.seeds,
             "lookthrough_rounds": report.lookthrough_rounds,
-            "lookthrough_converged": report.lookthrough_converged, "region": report.region,
+            "lookthrough_converged": report.lookthrough_converged, "lookthrough_short": report.lookthrough_short,
+            "region": report.region,
             "layers": report.layers, "layer": layer, "written": report.written, "base_loaded": report.base_loaded,
             "full_written": report.written if previous is None else previous.get("full_written"),
             "timings_json": json.dumps(timings), "base": previous["id"] if previous else None,

@@ -345,9 +345,7 @@ def _result(party: dict[str, Any], policy: Policy, verdict: dict[str, Any], evid
         "data_as_of": _iso(generation.get("data_loaded_at")) if generation else None,
         "verdict": verdict["verdict"],
         "reason": reason(party, verdict, policy, evidence),
-        # a verdict from a generation whose look-through stopped short has its shares (or is computed from them)
-        **share_fields(verdict if generation is None or generation.get("lookthrough_converged") is not False
-                       else {**verdict, "lookthrough_converged": False}),
+        **served_share_fields(verdict, generation, stored=mode == "stored"),
         "evidence": evidence,
     }
 
@@ -361,6 +359,18 @@ def share_fields(verdict: dict[str, Any]) -> dict[str, Any]:
                               "max": round(verdict.get("lookthrough_max") or 0.0, 6),
                               "converged": verdict.get("lookthrough_converged") is not False},
     }
+
+
+def served_share_fields(verdict: dict[str, Any], generation: dict[str, Any] | None, stored: bool) -> dict[str, Any]:
+    """`share_fields` of a verdict served off `generation`: its stored verdict (`stored`) or one computed from its
+    verdicts. Where the generation's look-through stopped short, a full run marked the stored verdicts whose
+    shares may be short (`lookthrough_short` counts them), so a stored verdict says so itself; anything
+    computed from such a generation, or read from one that marked none (an earlier version's), says
+    not converged."""
+    if generation is not None and generation.get("lookthrough_converged") is False and not (
+            stored and generation.get("lookthrough_short") is not None):
+        verdict = {**verdict, "lookthrough_converged": False}
+    return share_fields(verdict)
 
 
 def _stored_shape(party_id: str, outcome: Outcome) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 from app.db import Graph
 from app.engine.compute import layers_of
 from app.engine.service import verdict_for
-from app.engine.verdicts import clear_verdict, current_generation, share_fields, started_text
+from app.engine.verdicts import clear_verdict, current_generation, served_share_fields, started_text
 from app.matching import Candidate, lucene_query, score
 from app.policy import Policy
 from app.repository.entities import iso
@@ -114,11 +114,11 @@ def _verdicts(graph: Graph, policy: Policy, generation: dict[str, Any] | None,
         pending = []
         for pid, is_newer in newer.items():
             if pid in stored:
-                out[pid] = _brief_verdict(stored[pid], "stored")
+                out[pid] = _brief_verdict(stored[pid], generation)
             elif is_newer:
                 pending.append(pid)
             else:
-                out[pid] = _brief_verdict(clear_verdict(pid), "stored")
+                out[pid] = _brief_verdict(clear_verdict(pid), generation)
     for pid in pending:
         full = verdict_for(graph, policy, pid, generation=generation)
         out[pid] = {"verdict": full["verdict"], "restricted_share": full["restricted_share"],
@@ -126,8 +126,10 @@ def _verdicts(graph: Graph, policy: Policy, generation: dict[str, Any] | None,
     return out
 
 
-def _brief_verdict(v: dict[str, Any], mode: str) -> dict[str, Any]:
-    return {"verdict": v["verdict"], **share_fields(v), "mode": mode, "reason": _brief_reason(v)}
+def _brief_verdict(v: dict[str, Any], generation: dict[str, Any]) -> dict[str, Any]:
+    """A stored verdict of `generation` as a screening result shows it."""
+    return {"verdict": v["verdict"], **served_share_fields(v, generation, stored=True), "mode": "stored",
+            "reason": _brief_reason(v)}
 
 
 def _brief_reason(v: dict[str, Any]) -> str:

@@ -6,4 +6,5 @@ CALL (id) {
   :include newest_verdict(MATCH, v, $layers, id)
 }
 RETURN id, v {.verdict, .share_min, .share_min_exclusive, .share_max, .share_max_exclusive, .lookthrough_min,
-              .lookthrough_max, .seed_reason, .pinned, .pin_reason, .control_definite, .control_possible} AS verdict
+              .lookthrough_max, .lookthrough_converged, .seed_reason, .pinned, .pin_reason, .control_definite,
+              .control_possible} AS verdict

@@ -28,5 +28,5 @@ CALL (x, o, lt_min, lt_max) {
 }
 REMOVE x.w_run, x.w_round, x.w_region, x.w_lower, x.w_upper, x.w_seed, x.w_pin, x.w_pin_reason, x.w_lo, x.w_hi,
        x.w_rem, x.w_cl, x.w_cu, x.w_lt_lo, x.w_lt_hi, x.w_lt_round, x.w_front, x.w_started, x.w_calc,
-       x.w_base, x.w_old_upper, x.w_lt_moved, x.w_lt_reset
+       x.w_base, x.w_old_upper, x.w_lt_moved, x.w_lt_reset, x.w_lt_short
 RETURN count(x) AS handled, sum(created) AS written

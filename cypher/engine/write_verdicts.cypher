@@ -7,6 +7,8 @@
 // An incremental run ($region) considers only the parties its rounds recomputed (w_calc: the region and
 // the fixed point's candidates) and writes those whose verdict differs from the base generation's
 // ($base_layers, newest first; none: clear with 0%); every other verdict of the generation is the base's.
+// A party whose look-through share may be short of its limit (w_lt_short: mark_lookthrough_short, full
+// runs only) has lookthrough_converged false; the others have none.
 // Look-through-only changes are written by write_lookthrough_only, the rest of the working state is
 // wiped by clear_work. $layer: the generation's depth in its stack of layers (the newest verdict wins).
 // Returns how many parties were handled (what moves the batches on) and how many verdicts written.
@@ -40,7 +42,8 @@ WITH x, {
   control_definite: coalesce(x.w_cl, false),
   control_possible: coalesce(x.w_cu, false),
   lookthrough_min: coalesce(x.w_lt_lo, 0.0) * 100.0,
-  lookthrough_max: coalesce(x.w_lt_hi, 0.0) * 100.0
+  lookthrough_max: coalesce(x.w_lt_hi, 0.0) * 100.0,
+  lookthrough_converged: CASE WHEN x.w_lt_short THEN false END
 } AS new
 OPTIONAL CALL (x) {
   WITH x WHERE $region
@@ -63,5 +66,5 @@ CALL (x, new, differs) {
 }
 REMOVE x.w_run, x.w_round, x.w_region, x.w_lower, x.w_upper, x.w_seed, x.w_pin, x.w_pin_reason, x.w_lo, x.w_hi,
        x.w_rem, x.w_cl, x.w_cu, x.w_lt_lo, x.w_lt_hi, x.w_lt_round, x.w_front, x.w_started, x.w_calc,
-       x.w_base, x.w_old_upper, x.w_lt_moved, x.w_lt_reset
+       x.w_base, x.w_old_upper, x.w_lt_moved, x.w_lt_reset, x.w_lt_short
 RETURN count(x) AS handled, sum(created) AS written
