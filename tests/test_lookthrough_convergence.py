@@ -76,6 +76,12 @@ def test_a_generation_whose_lookthrough_stopped_short_flags_the_verdicts_it_may_
     screened = screen(graph, pol, [ScreenQuery(identifier=ref) for ref in "bce"], limit=1, min_score=0.5)
     assert [r["candidates"][0]["verdict"]["lookthrough_share"]["converged"] for r in screened["results"]] == [
         False, True, True]
+    # a stored verdict reused (another date, a what-if that does not reach it) keeps its own flag
+    elsewhere = [Change("add", "d", "e", share_min=20.0, share_max=20.0)]
+    for ref, expected in (("c", True), ("f", False)):
+        for reused in (verdict_for(graph, pol, ref, changes=elsewhere), verdict_for(graph, pol, ref, as_of=AS_OF)):
+            assert reused["evidence"]["basis"]["reused"] is True
+            assert reused["lookthrough_share"]["converged"] is expected, (ref, reused["mode"])
     # anything computed on demand from the generation's shares cannot tell which are short: it says so
     what_if = verdict_for(graph, pol, "c", changes=[Change("add", "d", "c", share_min=1.0, share_max=1.0)])
     assert what_if["mode"] == "what_if" and what_if["lookthrough_share"]["converged"] is False

@@ -223,7 +223,8 @@ def _reused(graph: Graph, policy: Policy, generation: dict[str, Any], party: dic
     stored_rows = bundle_holder_rows(graph, generation, as_of, party["id"], bundle, affected.stamp)
     evidence = build_evidence(policy, party, verdict, stored_rows)
     evidence["basis"] = {**basis, "reused": True}
-    return _result(party, policy, verdict, evidence, mode=mode, generation=generation, as_of=as_of.isoformat())
+    return _result(party, policy, verdict, evidence, mode=mode, generation=generation, as_of=as_of.isoformat(),
+                   stored=True)
 
 
 def what_if_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], ref: str,

@@ -331,11 +331,14 @@ def stored_verdict_by_ref(graph: Graph, policy: Policy, generation: dict[str, An
     verdict = row["verdict"] or clear_verdict(party["id"])
     holder_rows = bundle_holder_rows(graph, generation, as_of, party["id"], row)
     evidence = build_evidence(policy, party, verdict, holder_rows)
-    return _result(party, policy, verdict, evidence, mode="stored", generation=generation, as_of=_iso(as_of))
+    return _result(party, policy, verdict, evidence, mode="stored", generation=generation, as_of=_iso(as_of),
+                   stored=True)
 
 
 def _result(party: dict[str, Any], policy: Policy, verdict: dict[str, Any], evidence: dict[str, Any], mode: str,
-            generation: dict[str, Any] | None, as_of: Any) -> dict[str, Any]:
+            generation: dict[str, Any] | None, as_of: Any, stored: bool = False) -> dict[str, Any]:
+    """A verdict as the API serves it; `stored`: `verdict` is the generation's stored one, unchanged (served as
+    it is, or reused for another date or a what-if that nothing reaches)."""
     return {
         "entity": {k: _iso(v) for k, v in party.items()},
         "policy": {"id": policy.id, "version": policy.version},
@@ -345,7 +348,7 @@ def _result(party: dict[str, Any], policy: Policy, verdict: dict[str, Any], evid
         "data_as_of": _iso(generation.get("data_loaded_at")) if generation else None,
         "verdict": verdict["verdict"],
         "reason": reason(party, verdict, policy, evidence),
-        **served_share_fields(verdict, generation, stored=mode == "stored"),
+        **served_share_fields(verdict, generation, stored=stored),
         "evidence": evidence,
     }
 
