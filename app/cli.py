@@ -287,6 +287,12 @@ def compute(
             if not as_json:
                 out.print(f"{report.generation}: {report.counts} seeds={report.seeds} rounds={report.rounds} "
                           f"in {report.seconds:.1f}s")
+                if not report.lookthrough_converged:
+                    short = report.lookthrough_short or 0
+                    err.print(f"[yellow]note:[/] the look-through rounds stopped at their cap "
+                              f"({report.lookthrough_rounds}); {short:,} "
+                              f"{'verdict says its' if short == 1 else 'verdicts say their'} look-through share may "
+                              "be short (a lower bound)", highlight=False)
     if as_json:
         sys.stdout.write(json.dumps([vars(r) for r in reports], indent=2, default=str) + "\n")
 

@@ -11,7 +11,9 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from app.cli import app
 from app.db import Graph
 from app.engine import compute
 from app.engine.compute import compute_generation
@@ -20,6 +22,7 @@ from app.engine.service import verdict_for
 from app.engine.verdicts import Change, on_demand_verdict, resolve, served_share_fields
 from app.repository.screening import ScreenQuery, screen
 from app.schema import reset_graph
+from app.settings import Settings, get_settings
 from tests.engine_helpers import engine_verdicts, policy, write_graph
 from tests.reference import REdge, RNode
 from tests.test_engine_reference import LOOKTHROUGH_POINTS, equity_graphs
@@ -194,3 +197,16 @@ def test_what_a_stopped_generation_calls_converged_more_rounds_leave_as_it_is(
         for bound in ("lookthrough_min", "lookthrough_max"):
             assert stopped.get(node.id, {}).get(bound, 0.0) == pytest.approx(
                 longer.get(node.id, {}).get(bound, 0.0), abs=LOOKTHROUGH_POINTS), f"{node.id} {bound}: {nodes} {edges}"
+
+
+def test_compute_tells_the_operator_when_the_lookthrough_stopped_short(
+        graph: Graph, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(graph)
+    assert settings.neo4j_uri
+    monkeypatch.setenv("NEO4J_URI", settings.neo4j_uri)
+    get_settings.cache_clear()
+    computed = CliRunner().invoke(app, ["compute", "--policy", "policies/restricted-jurisdictions.yaml",
+                                        "--as-of", DAY.isoformat()])
+    assert computed.exit_code == 0, computed.output
+    assert "look-through rounds stopped at their cap (150); 1 verdict says its look-through share may be short" in (
+        " ".join(computed.output.split()))
