@@ -206,6 +206,13 @@ def test_simulate_removing_the_controlling_parent_clears(client: TestClient) -> 
     assert result["after"]["evidence"]["basis"]["generation"] == result["before"]["generation"]  # not a whole walk
     unknown = client.post("/v1/simulate", json={"ref": PLC, "changes": [{**change, "holder": "XX:NOPE"}]})
     assert unknown.status_code == 404 and unknown.json()["details"][0]["field"] == "body.changes.0.holder"
+    # voting rights are a measure the default policy counts: 60% of the votes restricts again
+    votes = {"action": "add", "holder": parent["holder_id"], "subject": PLC, "measure": "votes", "share_min": 60.0,
+             "share_max": 60.0}
+    result = ok(client.post("/v1/simulate", json={"ref": PLC, "changes": [change, votes]}))
+    assert result["after"]["verdict"] == "restricted" and result["after"]["restricted_share"]["min"] == 60.0
+    wrong = client.post("/v1/simulate", json={"ref": PLC, "changes": [change, {**votes, "measure": "voting"}]})
+    assert wrong.status_code == 422 and wrong.json()["details"][0]["field"] == "body.changes.1.measure"
 
 
 def test_admin_routes_need_a_key(client: TestClient) -> None:

@@ -15,7 +15,7 @@ from app.api.errors import ApiError, ErrorBody, ErrorDetail
 from app.api.verdicts import VerdictResponse, chosen_policy
 from app.engine.service import verdict_for
 from app.engine.verdicts import Change, UnknownEntity, resolve
-from app.policy import Policy
+from app.policy import Measure, Policy
 from app.repository.screening import ScreenQuery, screen
 
 router = APIRouter(prefix="/v1", tags=["screening"], dependencies=[ReaderKey])
@@ -96,7 +96,7 @@ class StakeChange(BaseModel):
     holder: Text = Field(description="Holder: SCHEME:ID or platform id")
     subject: Text = Field(description="Subject: SCHEME:ID or platform id")
     relation: Literal["OWNS", "CONTROLS"] = "OWNS"
-    measure: Literal["equity", "voting"] = "equity"
+    measure: Measure = Field("equity", description="What the stake is of (as a policy's `ownership_measures`)")
     kind: Annotated[str, Field(max_length=60)] | None = Field(None, description="Control kind, for CONTROLS")
     share_min: Annotated[float, Field(ge=0, le=100)] | None = None
     share_max: Annotated[float, Field(ge=0, le=100)] | None = None
