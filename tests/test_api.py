@@ -213,6 +213,13 @@ def test_simulate_removing_the_controlling_parent_clears(client: TestClient) -> 
     assert result["after"]["verdict"] == "restricted" and result["after"]["restricted_share"]["min"] == 60.0
     wrong = client.post("/v1/simulate", json={"ref": PLC, "changes": [change, {**votes, "measure": "voting"}]})
     assert wrong.status_code == 422 and wrong.json()["details"][0]["field"] == "body.changes.1.measure"
+    board = {"action": "add", "holder": parent["holder_id"], "subject": PLC, "relation": "CONTROLS",
+             "kind": "board_appointment"}
+    assert ok(client.post("/v1/simulate", json={"ref": PLC, "changes": [change, board]}))["after"]["verdict"] == (
+        "restricted")
+    unknown_kind = client.post("/v1/simulate", json={"ref": PLC, "changes": [change, {**board, "kind": "board"}]})
+    assert unknown_kind.status_code == 422 and unknown_kind.json()["details"][0]["field"] == "body.changes.1.kind"
+    assert "board_appointment" in unknown_kind.json()["details"][0]["message"]
 
 
 def test_admin_routes_need_a_key(client: TestClient) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from app.api.auth import ReaderKey
 from app.api.deps import Services, services
@@ -15,7 +15,7 @@ from app.api.errors import ApiError, ErrorBody, ErrorDetail
 from app.api.verdicts import VerdictResponse, chosen_policy
 from app.engine.service import verdict_for
 from app.engine.verdicts import Change, UnknownEntity, resolve
-from app.policy import Measure, Policy
+from app.policy import CONTROL_KINDS, Measure, Policy
 from app.repository.screening import ScreenQuery, screen
 
 router = APIRouter(prefix="/v1", tags=["screening"], dependencies=[ReaderKey])
@@ -97,7 +97,17 @@ class StakeChange(BaseModel):
     subject: Text = Field(description="Subject: SCHEME:ID or platform id")
     relation: Literal["OWNS", "CONTROLS"] = "OWNS"
     measure: Measure = Field("equity", description="What the stake is of (as a policy's `ownership_measures`)")
-    kind: Annotated[str, Field(max_length=60)] | None = Field(None, description="Control kind, for CONTROLS")
+    kind: Annotated[str, Field(max_length=60)] | None = Field(
+        None, description=f"Control kind, for CONTROLS: one of {', '.join(CONTROL_KINDS)}",
+        json_schema_extra={"enum": [*CONTROL_KINDS, None]})
+
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, kind: str | None) -> str | None:
+        # a kind no policy knows would count under none of them: the what-if would silently change nothing
+        if kind is not None and kind not in CONTROL_KINDS:
+            raise ValueError(f"{kind!r} is not a control kind; one of {', '.join(CONTROL_KINDS)}")
+        return kind
     share_min: Annotated[float, Field(ge=0, le=100)] | None = None
     share_max: Annotated[float, Field(ge=0, le=100)] | None = None
 
