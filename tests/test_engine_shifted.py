@@ -785,3 +785,17 @@ def test_parties_below_equal_a_plain_search_and_stop_past_the_limit(
     assert shifted.parties_below(graph, start, len(expected), known) == expected
     assert shifted.parties_below(graph, start, len(expected) + 3, known) == expected
     assert shifted.parties_below(graph, start, len(expected) - 1, known) is None
+
+
+def test_an_added_interest_stands_in_for_the_datas_of_its_measure_or_kind() -> None:
+    stake = Change("add", "h", "s", share_min=10.0, share_max=10.0)
+    assert stake.replaces("h", "s", "OWNS", "equity", None)
+    assert not stake.replaces("h", "s", "OWNS", "votes", None)
+    assert not stake.replaces("h", "s", "CONTROLS", None, "board_appointment")
+    # a control interest has no measure: the change's default one must not keep the data's beside it
+    board = Change("add", "h", "s", "CONTROLS", kind="board_appointment")
+    assert board.replaces("h", "s", "CONTROLS", None, "board_appointment")
+    assert not board.replaces("h", "s", "CONTROLS", None, "significant_influence")
+    assert not board.replaces("h", "s", "OWNS", "equity", None)
+    assert Change("remove", "h", "s", "CONTROLS").replaces("h", "s", "CONTROLS", None, "trust")
+    assert not Change("remove", "h", "s").replaces("h", "x", "OWNS", "equity", None)

@@ -108,10 +108,13 @@ class Change:
 
     def replaces(self, holder: str, subject: str, relation: str, measure: str | None, kind: str | None) -> bool:
         """Whether the change drops this existing interest: `remove` drops every one of its relation from
-        the holder in the subject, `add` those of its measure and kind (it stands in for them)."""
+        the holder in the subject, `add` those of its measure (a stake) or of its kind (control) that it
+        stands in for. Control interests have no measure, whatever measure the change carries."""
         if (holder, subject, relation) != (self.holder, self.subject, self.relation):
             return False
-        return self.action == "remove" or (measure == self.measure and kind == self.kind)
+        if self.action == "remove":
+            return True
+        return kind == self.kind if relation == "CONTROLS" else measure == self.measure
 
     def props(self) -> dict[str, Any]:
         """The properties of the interest an `add` stands for, as the evidence shows them."""
