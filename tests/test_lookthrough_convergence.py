@@ -65,16 +65,21 @@ def test_on_demand_verdicts_say_when_their_lookthrough_stopped_short(graph: Grap
 
 def test_a_generation_whose_lookthrough_stopped_short_flags_the_verdicts_it_may_have_short(graph: Graph) -> None:
     """The shares of b (its cycle) and of f (below it) may be short and their stored verdicts say so; c,
-    beside the cycle, is exact, and so are d and e, which no seed reaches (d and e have no stored verdict)."""
+    beside the cycle, is exact, and so are d and e, which no seed reaches (d and e have no stored verdict),
+    and the seed r below b (a seed's share is 100% whatever holds it) and g, held only by r."""
     _write(graph)
-    write_graph(graph, [RNode("f"), RNode("d"), RNode("e")],
+    write_graph(graph, [RNode("f"), RNode("d"), RNode("e"), RNode("r", jurisdiction="RU"), RNode("g")],
                 [REdge("b", "f", "OWNS", "equity", share_min=60.0, share_max=60.0, direct="direct"),
-                 REdge("d", "e", "OWNS", "equity", share_min=10.0, share_max=10.0, direct="direct")])
+                 REdge("d", "e", "OWNS", "equity", share_min=10.0, share_max=10.0, direct="direct"),
+                 REdge("b", "r", "OWNS", "equity", share_min=30.0, share_max=30.0, direct="direct"),
+                 REdge("r", "g", "OWNS", "equity", share_min=60.0, share_max=60.0, direct="direct")])
     pol = policy()
     report = compute_generation(graph, pol, DAY)
     assert report.lookthrough_converged is False and report.lookthrough_short == 2  # b and f
-    converged = {ref: verdict_for(graph, pol, ref)["lookthrough_share"]["converged"] for ref in "sabcfde"}
-    assert converged == {"s": True, "a": True, "b": False, "c": True, "f": False, "d": True, "e": True}
+    converged = {ref: verdict_for(graph, pol, ref)["lookthrough_share"]["converged"] for ref in "sabcfderg"}
+    assert converged == {"s": True, "a": True, "b": False, "c": True, "f": False, "d": True, "e": True,
+                         "r": True, "g": True}
+    assert verdict_for(graph, pol, "g")["lookthrough_share"]["max"] == pytest.approx(60.0)
     assert verdict_for(graph, pol, "f")["mode"] == "stored"
     screened = screen(graph, pol, [ScreenQuery(identifier=ref) for ref in "bce"], limit=1, min_score=0.5)
     assert [r["candidates"][0]["verdict"]["lookthrough_share"]["converged"] for r in screened["results"]] == [

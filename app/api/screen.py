@@ -100,6 +100,8 @@ class StakeChange(BaseModel):
     kind: Annotated[str, Field(max_length=60)] | None = Field(
         None, description=f"Control kind, for CONTROLS: one of {', '.join(CONTROL_KINDS)}",
         json_schema_extra={"enum": [*CONTROL_KINDS, None]})
+    share_min: Annotated[float, Field(ge=0, le=100)] | None = None
+    share_max: Annotated[float, Field(ge=0, le=100)] | None = None
 
     @field_validator("kind")
     @classmethod
@@ -108,8 +110,6 @@ class StakeChange(BaseModel):
         if kind is not None and kind not in CONTROL_KINDS:
             raise ValueError(f"{kind!r} is not a control kind; one of {', '.join(CONTROL_KINDS)}")
         return kind
-    share_min: Annotated[float, Field(ge=0, le=100)] | None = None
-    share_max: Annotated[float, Field(ge=0, le=100)] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> StakeChange:
