@@ -798,4 +798,6 @@ def test_an_added_interest_stands_in_for_the_datas_of_its_measure_or_kind() -> N
     assert not board.replaces("h", "s", "CONTROLS", None, "significant_influence")
     assert not board.replaces("h", "s", "OWNS", "equity", None)
     assert Change("remove", "h", "s", "CONTROLS").replaces("h", "s", "CONTROLS", None, "trust")
+    assert (board.props()["measure"], board.props()["kind"]) == (None, "board_appointment")
+    assert (stake.props()["measure"], stake.props()["kind"]) == ("equity", None)
     assert not Change("remove", "h", "s").replaces("h", "x", "OWNS", "equity", None)

@@ -117,8 +117,11 @@ class Change:
         return kind == self.kind if relation == "CONTROLS" else measure == self.measure
 
     def props(self) -> dict[str, Any]:
-        """The properties of the interest an `add` stands for, as the evidence shows them."""
-        return {"measure": self.measure, "kind": self.kind, "share_min": self.share_min,
+        """The properties of the interest an `add` stands for, as the evidence shows them: a stake's measure or
+        a control interest's kind (not the other, which a change carries by default or by mistake)."""
+        owns = self.relation == "OWNS"
+        return {"measure": self.measure if owns else None, "kind": None if owns else self.kind,
+                "share_min": self.share_min,
                 "share_max": self.share_max, "direct": "direct", "source": "what-if",
                 "interest_type": "hypothetical"}
 
