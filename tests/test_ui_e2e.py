@@ -83,6 +83,7 @@ def test_search_open_entity_verdict_path_exports_and_what_if(page: Page, base_ur
     badge = page.locator("#verdict-badges .badge", has_text="restricted-jurisdictions")
     expect(badge).to_contain_text("RESTRICTED")
     expect(page.locator("#verdict-reason")).to_contain_text("BANK SADERAT IRAN")
+    expect(page.locator("#verdict-arithmetic")).to_contain_text("look-through ")
     deciding = cy(page, "state.cy.edges('[deciding = 1]').map(e => [e.source().data('label'), e.data('label')])")
     assert any("BANK SADERAT IRAN" in label for label, _ in deciding), deciding
     assert cy(page, "state.cy.nodes().length") >= 2

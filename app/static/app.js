@@ -144,7 +144,10 @@ async function renderEntity(ref, params) {
   $("verdict-badges").innerHTML = verdicts.map((v) => badge(v.verdict, v.policy.id,
     `restricted share ${shareText(v.restricted_share)} · ${v.mode}${v.generation ? "" : " (on demand)"}`)).join("");
   $("verdict-reason").textContent = state.verdict.reason;
-  $("verdict-arithmetic").textContent = `${state.verdict.evidence.arithmetic} · as of ${state.verdict.as_of} · policy ${state.verdict.policy.id} v${state.verdict.policy.version}` +
+  const lookthrough = state.verdict.lookthrough_share;
+  $("verdict-arithmetic").textContent = `${state.verdict.evidence.arithmetic} · look-through ${shareText(lookthrough)}` +
+    (lookthrough.converged ? "" : " (a lower bound: its rounds stopped before converging)") +
+    ` · as of ${state.verdict.as_of} · policy ${state.verdict.policy.id} v${state.verdict.policy.version}` +
     (state.verdict.generation ? ` · generation ${state.verdict.generation}` : "");
   renderEvidence(state.verdict);
   await renderGraph(entity, owners, subsidiaries, state.verdict);
