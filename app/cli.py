@@ -450,8 +450,10 @@ def verdict(
               f"({', '.join(result['entity'].get('identifiers', [])[:4])})")
     out.print(f"verdict: [bold]{result['verdict']}[/] under {pol.id}@{pol.version} as of {result['as_of']} "
               f"({result['mode']}{', generation ' + result['generation'] if result['generation'] else ''})")
+    lookthrough = result["lookthrough_share"]
     out.print(f"restricted share: {share['min']:g}% to {share['max']:g}%; look-through "
-              f"{result['lookthrough_share']['min']:g}% to {result['lookthrough_share']['max']:g}%")
+              f"{lookthrough['min']:g}% to {lookthrough['max']:g}%"
+              f"{'' if lookthrough['converged'] else ' (lower bounds: its rounds stopped before converging)'}")
     out.print(result["reason"])
     out.print(f"arithmetic: {result['evidence']['arithmetic']}")
     for h in result["evidence"]["holders"]:

@@ -215,3 +215,6 @@ def test_compute_tells_the_operator_when_the_lookthrough_stopped_short(
     assert computed.exit_code == 0, computed.output
     assert "look-through rounds stopped at their cap (150); 1 verdict says its look-through share may be short" in (
         " ".join(computed.output.split()))
+    shown = CliRunner().invoke(app, ["verdict", "b", "--policy", "policies/restricted-jurisdictions.yaml"])
+    assert shown.exit_code == 0, shown.output
+    assert "(lower bounds: its rounds stopped before converging)" in " ".join(shown.output.split())
