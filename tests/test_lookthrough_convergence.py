@@ -90,6 +90,17 @@ def test_a_generation_whose_lookthrough_stopped_short_flags_the_verdicts_it_may_
         for reused in (verdict_for(graph, pol, ref, changes=elsewhere), verdict_for(graph, pol, ref, as_of=AS_OF)):
             assert reused["evidence"]["basis"]["reused"] is True
             assert reused["lookthrough_share"]["converged"] is expected, (ref, reused["mode"])
+    # a party newer than the generation, judged against its holders' stored verdicts, takes their flags
+    graph.driver.execute_query(
+        """UNWIND [['n', 'f'], ['m', 'c']] AS pair
+           MATCH (h:Party {id: pair[1]})
+           CREATE (h)-[:OWNS {measure: 'equity', share_min: 60.0, share_max: 60.0, direct: 'direct',
+                              record: 'test:' + pair[0], statement_id: pair[0], source: 'test'}]->
+                  (:Party {id: pair[0], kind: 'entity', name: pair[0], first_seen: datetime()})""",
+        database_=graph.database)
+    for ref, expected in (("n", False), ("m", True)):
+        newer = verdict_for(graph, pol, ref)
+        assert newer["mode"] == "on_demand" and newer["lookthrough_share"]["converged"] is expected, ref
     # anything computed on demand from the generation's shares cannot tell which are short: it says so
     what_if = verdict_for(graph, pol, "c", changes=[Change("add", "d", "c", share_min=1.0, share_max=1.0)])
     assert what_if["mode"] == "what_if" and what_if["lookthrough_share"]["converged"] is False
@@ -120,12 +131,12 @@ def test_a_generation_that_marked_no_verdicts_flags_every_one() -> None:
                "lookthrough_min": 1.0, "lookthrough_max": 2.0}
     older = {"lookthrough_converged": False}
     marked = {"lookthrough_converged": False, "lookthrough_short": 3}
-    assert served_share_fields(verdict, older, stored=True)["lookthrough_share"]["converged"] is False
-    assert served_share_fields(verdict, marked, stored=True)["lookthrough_share"]["converged"] is True
-    assert served_share_fields({**verdict, "lookthrough_converged": False}, marked, stored=True)[
+    assert served_share_fields(verdict, older, marked=True)["lookthrough_share"]["converged"] is False
+    assert served_share_fields(verdict, marked, marked=True)["lookthrough_share"]["converged"] is True
+    assert served_share_fields({**verdict, "lookthrough_converged": False}, marked, marked=True)[
         "lookthrough_share"]["converged"] is False
-    assert served_share_fields(verdict, marked, stored=False)["lookthrough_share"]["converged"] is False
-    assert served_share_fields(verdict, {"lookthrough_converged": True}, stored=False)[
+    assert served_share_fields(verdict, marked, marked=False)["lookthrough_share"]["converged"] is False
+    assert served_share_fields(verdict, {"lookthrough_converged": True}, marked=False)[
         "lookthrough_share"]["converged"] is True
 
 

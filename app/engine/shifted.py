@@ -224,7 +224,7 @@ def _reused(graph: Graph, policy: Policy, generation: dict[str, Any], party: dic
     evidence = build_evidence(policy, party, verdict, stored_rows)
     evidence["basis"] = {**basis, "reused": True}
     return _result(party, policy, verdict, evidence, mode=mode, generation=generation, as_of=as_of.isoformat(),
-                   stored=True)
+                   marked=True)
 
 
 def what_if_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], ref: str,

@@ -338,13 +338,13 @@ def stored_verdict_by_ref(graph: Graph, policy: Policy, generation: dict[str, An
     holder_rows = bundle_holder_rows(graph, generation, as_of, party["id"], row)
     evidence = build_evidence(policy, party, verdict, holder_rows)
     return _result(party, policy, verdict, evidence, mode="stored", generation=generation, as_of=_iso(as_of),
-                   stored=True)
+                   marked=True)
 
 
 def _result(party: dict[str, Any], policy: Policy, verdict: dict[str, Any], evidence: dict[str, Any], mode: str,
-            generation: dict[str, Any] | None, as_of: Any, stored: bool = False) -> dict[str, Any]:
-    """A verdict as the API serves it; `stored`: `verdict` is the generation's stored one, unchanged (served as
-    it is, or reused for another date or a what-if that nothing reaches)."""
+            generation: dict[str, Any] | None, as_of: Any, marked: bool = False) -> dict[str, Any]:
+    """A verdict as the API serves it; `marked`: its look-through flag stands on the generation's per-party
+    marks (`served_share_fields`)."""
     return {
         "entity": {k: _iso(v) for k, v in party.items()},
         "policy": {"id": policy.id, "version": policy.version},
@@ -354,7 +354,7 @@ def _result(party: dict[str, Any], policy: Policy, verdict: dict[str, Any], evid
         "data_as_of": _iso(generation.get("data_loaded_at")) if generation else None,
         "verdict": verdict["verdict"],
         "reason": reason(party, verdict, policy, evidence),
-        **served_share_fields(verdict, generation, stored=stored),
+        **served_share_fields(verdict, generation, marked=marked),
         "evidence": evidence,
     }
 
@@ -370,14 +370,14 @@ def share_fields(verdict: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def served_share_fields(verdict: dict[str, Any], generation: dict[str, Any] | None, stored: bool) -> dict[str, Any]:
-    """`share_fields` of a verdict served off `generation`: its stored verdict (`stored`) or one computed from its
-    verdicts. Where the generation's look-through stopped short, a full run marked the stored verdicts whose
-    shares may be short (`lookthrough_short` counts them), so a stored verdict says so itself; anything
-    computed from such a generation, or read from one that marked none (an earlier version's), says
-    not converged."""
+def served_share_fields(verdict: dict[str, Any], generation: dict[str, Any] | None, marked: bool) -> dict[str, Any]:
+    """`share_fields` of a verdict served off `generation`. Where the generation's look-through stopped short,
+    a full run marked the stored verdicts whose shares may be short (`lookthrough_short` counts them), so a
+    verdict whose flag stands on those marks (`marked`: a stored verdict as it is, or one computed only from
+    stored verdicts' shares and their flags) says so itself; anything else computed from such a generation's
+    shares, or read from one that marked none (an earlier version's), says not converged."""
     if generation is not None and generation.get("lookthrough_converged") is False and not (
-            stored and generation.get("lookthrough_short") is not None):
+            marked and generation.get("lookthrough_short") is not None):
         verdict = {**verdict, "lookthrough_converged": False}
     return share_fields(verdict)
 
@@ -421,13 +421,16 @@ def from_generation_verdict(graph: Graph, policy: Policy, generation: dict[str, 
     if not outcome.seed_reason:
         shares = lookthrough(nodes, edges, [], as_of, fixed=lookthrough_from)
         low, high = shares.get(party["id"], (0.0, 0.0))
+        # short when a holder's stored share may be (the generation marked it) and it holds a stake here
+        short_holder = any(r["relation"] == "OWNS" and (r.get("holder_verdict") or {}).get("lookthrough_converged")
+                           is False for r in rows)
         verdict.update(lookthrough_min=low * 100.0, lookthrough_max=high * 100.0,
-                       lookthrough_converged=party["id"] not in shares.short)
+                       lookthrough_converged=party["id"] not in shares.short and not short_holder)
 
     holder_rows = bundle_holder_rows(graph, generation, as_of, party["id"], {"holders": rows})
     evidence = build_evidence(policy, party, verdict, holder_rows)
     return _result(party, policy, verdict, evidence, mode="on_demand", generation=generation,
-                   as_of=_iso(generation["as_of"]))
+                   as_of=_iso(generation["as_of"]), marked=True)
 
 
 Ancestry = tuple[dict[str, Node], list[Edge], bool]  # the parties walked, the interests held in them, truncated

@@ -128,7 +128,7 @@ def _verdicts(graph: Graph, policy: Policy, generation: dict[str, Any] | None,
 
 def _brief_verdict(v: dict[str, Any], generation: dict[str, Any]) -> dict[str, Any]:
     """A stored verdict of `generation` as a screening result shows it."""
-    return {"verdict": v["verdict"], **served_share_fields(v, generation, stored=True), "mode": "stored",
+    return {"verdict": v["verdict"], **served_share_fields(v, generation, marked=True), "mode": "stored",
             "reason": _brief_reason(v)}
 
 
