@@ -206,6 +206,11 @@ def test_simulate_removing_the_controlling_parent_clears(client: TestClient) -> 
     assert result["after"]["evidence"]["basis"]["generation"] == result["before"]["generation"]  # not a whole walk
     unknown = client.post("/v1/simulate", json={"ref": PLC, "changes": [{**change, "holder": "XX:NOPE"}]})
     assert unknown.status_code == 404 and unknown.json()["details"][0]["field"] == "body.changes.0.holder"
+    # holder and subject swapped: no such interest, so nothing to remove (not "no change")
+    swapped = {**change, "holder": PLC, "subject": parent["holder_id"]}
+    nothing = client.post("/v1/simulate", json={"ref": PLC, "changes": [swapped]})
+    assert nothing.status_code == 422 and nothing.json()["details"][0]["field"] == "body.changes.0"
+    assert "nothing to remove" in nothing.json()["message"]
     # voting rights are a measure the default policy counts: 60% of the votes restricts again
     votes = {"action": "add", "holder": parent["holder_id"], "subject": PLC, "measure": "votes", "share_min": 60.0,
              "share_max": 60.0}

@@ -16,6 +16,7 @@ from app.api.verdicts import VerdictResponse, chosen_policy
 from app.engine.service import verdict_for
 from app.engine.verdicts import Change, UnknownEntity, resolve
 from app.policy import CONTROL_KINDS, Measure, Policy
+from app.repository.entities import interest_count
 from app.repository.screening import ScreenQuery, screen
 
 router = APIRouter(prefix="/v1", tags=["screening"], dependencies=[ReaderKey])
@@ -152,6 +153,12 @@ def _simulate(svc: Services, body: SimulateRequest) -> dict[str, Any]:
             except UnknownEntity:
                 raise ApiError(404, "unknown_entity", f"no entity with identifier or id {ref!r}",
                                [ErrorDetail(field=f"body.changes.{i}.{role}", message=ref)]) from None
+        if change.action == "remove" and interest_count(svc.graph, ids["holder"], ids["subject"], change.relation) == 0:
+            # removing nothing would answer "no change" for a what-if that asked about no interest at all
+            raise ApiError(422, "invalid_request",
+                           f"{change.holder} holds no {change.relation} interest in {change.subject}: "
+                           "nothing to remove",
+                           [ErrorDetail(field=f"body.changes.{i}", message="no such interest")])
         changes.append(Change(change.action, ids["holder"], ids["subject"], change.relation, change.measure,
                               change.kind, change.share_min, change.share_max))
     try:

@@ -70,6 +70,12 @@ def tree(graph: Graph, ref: str, direction: Literal["owners", "subsidiaries"], d
             "parties": list(parties.values()), "interests": interests, "truncated": truncated}
 
 
+def interest_count(graph: Graph, holder_id: str, subject_id: str, relation: str) -> int:
+    """How many interests of `relation` the holder has in the subject, whatever their dates."""
+    [row] = graph.read("api/interest_count", holder=holder_id, subject=subject_id, relation=relation)
+    return int(row["interests"])
+
+
 def _brief(party: dict[str, Any]) -> dict[str, Any]:
     keys = ("id", "name", "kind", "entity_type", "jurisdiction", "headquarters", "state_of", "placeholder")
     return {k: iso(party[k]) for k in keys if party.get(k) is not None}
