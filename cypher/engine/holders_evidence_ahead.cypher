@@ -51,6 +51,6 @@ RETURN s.id AS subject_id, h.id AS holder_id, h.name AS holder_name, h.kind AS h
        h.jurisdiction AS holder_jurisdiction, h.headquarters AS holder_headquarters,
        h.entity_type AS holder_entity_type, h.state_of AS holder_state_of, h.nationalities AS holder_nationalities,
        type(r) AS relation,
-       r {.*, loaded_at: null} AS interest, v {.verdict, .seed, .seed_reason, .pinned, .pin_reason, .share_min, .share_max,
-          .lookthrough_min, .lookthrough_max, .lookthrough_converged}
+       r {.*, loaded_at: null} AS interest,
+       :include holder_verdict(v)
          AS holder_verdict

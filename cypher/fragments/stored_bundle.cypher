@@ -26,8 +26,9 @@ CALL (x) {
            holder_newer: coalesce(h.first_seen > datetime($started_at), true), holder_jurisdiction: h.jurisdiction,
            holder_headquarters: h.headquarters, holder_entity_type: h.entity_type, holder_state_of: h.state_of,
            holder_nationalities: h.nationalities, relation: type(r), interest: r {.*, loaded_at: null},
-           holder_verdict: hv {.verdict, .seed, .seed_reason, .pinned, .pin_reason, .share_min, .share_max,
-                               .lookthrough_min, .lookthrough_max, .lookthrough_converged}} END) AS holders
+           holder_verdict:
+             :include holder_verdict(hv)
+         } END) AS holders
 }
 CALL () {
   UNWIND CASE WHEN $with_stamp THEN [true] ELSE [] END AS wanted
