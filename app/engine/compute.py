@@ -284,11 +284,12 @@ def compute_generation(graph: Graph, policy: Policy, as_of: date,
             current = graph.read("engine/current_generation", policy_id=policy.id)
             if current and incremental_base(current[0]["generation"], policy, as_of):
                 previous = current[0]["generation"]
+        say = progress or (lambda _: None)
         try:
-            return _compute(graph, policy, as_of, progress or (lambda _: None), previous, publish, run_id)
+            return _compute(graph, policy, as_of, say, previous, publish, run_id)
         except _IncrementalStoppedShort:
             log.info("the incremental run's look-through stopped short: computing in full")
-            return _compute(graph, policy, as_of, progress or (lambda _: None), None, publish, run_id)
+            return _compute(graph, policy, as_of, say, None, publish, run_id)
 
 
 def _compute(graph: Graph, policy: Policy, as_of: date, progress: Callable[[str], None],
