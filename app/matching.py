@@ -50,12 +50,26 @@ def normalise_registration(number: str) -> str:
     return _NON_WORD.sub("", fold(number)).lstrip("0")
 
 
-def lucene_query(name: str, fuzzy: bool = True) -> str:
+def lucene_query(name: str, fuzzy: bool = True, legal_forms_boost: float | None = None) -> str:
     """A full-text query for a name: each normalised word, any of them may match; with `fuzzy`, words of five
-    letters or more also match at one edit (a typo). Exact queries are several times cheaper."""
+    letters or more also match at one edit (a typo). Exact queries are several times cheaper.
+    With `legal_forms_boost`, the legal-form words the normalisation dropped still rank names that have them
+    higher, by that weight, without matching anything by themselves: "Bank Saderat PLC" then comes before
+    "Bank Saderat Iran" rather than tying with it."""
     words = [w for w in normalise_name(name).split() if w]
-    terms = [_LUCENE_SPECIAL.sub(r"\\\1", w) + ("~1" if fuzzy and len(w) >= 5 else "") for w in words[:12]]
-    return " ".join(terms) if terms else '""'
+    terms = [_lucene_escape(w) + ("~1" if fuzzy and len(w) >= 5 else "") for w in words[:12]]
+    if not terms:
+        return '""'
+    query = " ".join(terms)
+    kept = set(words)
+    forms = [w for w in dict.fromkeys(fold(name).split()) if w not in kept][:6]
+    if legal_forms_boost is None or not forms:
+        return query
+    return f"+({query}) " + " ".join(f"{_lucene_escape(w)}^{legal_forms_boost:g}" for w in forms)
+
+
+def _lucene_escape(word: str) -> str:
+    return _LUCENE_SPECIAL.sub(r"\\\1", word)
 
 
 @dataclass(frozen=True)

@@ -171,6 +171,15 @@ def test_ultimate_owners(client: TestClient) -> None:
 def test_search_by_name_and_identifier(client: TestClient) -> None:
     by_name = ok(client.get("/v1/search", params={"q": "bank saderat"}))
     assert "BANK SADERAT PLC" in [r["name"] for r in by_name["results"]]
+    # The name typed in full comes first: its legal form ranks it above the Bank Saderat Irans it tied with
+    for typed in ("bank saderat plc", "Saderat PLC"):
+        in_full = ok(client.get("/v1/search", params={"q": typed}))["results"]
+        assert in_full[0]["name"] == "BANK SADERAT PLC" and in_full[0]["score"] > in_full[1]["score"], in_full
+    # A legal form alone matches nothing it did not match before: every result still has an identity word
+    every = [ok(client.get("/v1/search", params={"q": typed, "limit": 100}))
+             for typed in ("bank saderat", "bank saderat plc")]
+    assert not any(page["truncated"] for page in every)
+    assert {r["id"] for r in every[0]["results"]} == {r["id"] for r in every[1]["results"]}
     by_key = ok(client.get("/v1/search", params={"q": PLC}))
     assert by_key["results"][0]["matched"] == "identifier" and by_key["results"][0]["name"] == "BANK SADERAT PLC"
     odd = ok(client.get("/v1/search", params={"q": 'AND OR ( "] ~ * \\'}))

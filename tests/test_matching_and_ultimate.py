@@ -38,6 +38,14 @@ def test_lucene_query_escapes_syntax() -> None:
     assert lucene_query("!!!") == '""'
 
 
+def test_lucene_query_boosts_the_legal_forms_it_dropped_without_requiring_them() -> None:
+    assert lucene_query("Bank Saderat PLC") == "bank saderat~1"
+    assert lucene_query("Bank Saderat PLC", legal_forms_boost=0.2) == "+(bank saderat~1) plc^0.2"
+    assert lucene_query("Gazprom PJSC (OAO)", fuzzy=False, legal_forms_boost=0.5) == "+(gazprom) pjsc^0.5 oao^0.5"
+    assert lucene_query("PLC", legal_forms_boost=0.2) == "plc"  # nothing else to require: kept as the name
+    assert lucene_query("Bank Saderat", legal_forms_boost=0.2) == "bank saderat~1"
+
+
 def test_score_rewards_country_and_registration_number() -> None:
     candidate = Candidate("P1", ("BANK SADERAT PLC",), jurisdiction="GB", identifiers=("GB-COH:01126618",))
     plain = score("Bank Saderat", candidate)

@@ -118,6 +118,11 @@ def ultimate(graph: Graph, ref: str, as_of: date) -> dict[str, Any]:
     }
 
 
+# How much a legal-form word of the query (PLC, GmbH) adds to a name having it: enough to rank the name
+# typed in full first, too little to outweigh an identity-bearing word.
+LEGAL_FORM_BOOST = 0.2
+
+
 def search(graph: Graph, text: str, skip: int, limit: int) -> dict[str, Any]:
     results: list[dict[str, Any]] = []
     stripped = text.strip()
@@ -125,7 +130,8 @@ def search(graph: Graph, text: str, skip: int, limit: int) -> dict[str, Any]:
         for row in graph.read("api/resolve_refs", refs=[stripped], started_at=None):
             results.append({**iso(row["party"]), "identifiers": sorted(row["identifiers"]), "score": None,
                             "matched": "identifier"})
-    rows = graph.read("api/search", query=lucene_query(stripped), skip=skip, limit=limit)
+    rows = graph.read("api/search", query=lucene_query(stripped, legal_forms_boost=LEGAL_FORM_BOOST), skip=skip,
+                      limit=limit)
     more = len(rows) > limit
     seen = {r["id"] for r in results}
     for row in rows[:limit]:
