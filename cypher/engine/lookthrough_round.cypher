@@ -8,8 +8,7 @@
 // Rounds recompute a party once per distinct path length from the seeds (each path length is a wave), so
 // two things cut the waves: a candidate with a holder among the round's candidates ($pending, both parts'
 // together) waits for the next round (`later`), since that holder may move now and make it recompute
-// again (unless every candidate of this part waits: then none does, so a cycle of candidates still
-// moves); and a party moving by at most $tau spreads its change later (`deferred`: its subjects, which
+// again; and a party moving by at most $tau spreads its change later (`deferred`: its subjects, which
 // Python holds back until no bigger change is left, then lowers $tau), so small changes from further
 // up travel down together instead of one wave each. Either way every party whose holder moved is
 // recomputed before the rounds end, so the values are the same fixed point within $epsilon.
@@ -30,9 +29,15 @@
 // no index and reads no id, a quarter of its Neo4j CPU; a round lasts seconds under the compute lock, and
 // a node number a load reused meanwhile would at worst have a party recomputed needlessly.
 // Partitioned ($part of $parts; 2 parts: element ids ending in one of $half, 0-4, and the others) so two
-// transactions can share the work on disjoint parties.
+// transactions can share the work on disjoint parties. What a party reads must not depend on which
+// transaction commits first, or the shares would differ from run to run: a party that does not wait reads
+// no holder the round recomputes. When every candidate of a part waits (a cycle of candidates), the part
+// moves none and says it `stalled`; Python then calls it again with $force (nothing waits) once the other
+// part has committed, one part after the other, as it does every part of a round in which nothing waits
+// ($pending empty: the closing rounds) and the first round of an incremental run ($also and $region_too
+// are recomputed without being $pending).
 // Parameters: $part, $parts, $half, $run, $candidates, $pending, $also, $region_too, $as_of, $epsilon, $tau,
-// $region
+// $region, $force
 CALL () {
   UNWIND $candidates AS eid
   MATCH (x:Party)
@@ -55,8 +60,8 @@ WHERE x.w_seed IS NULL AND (NOT $region OR coalesce(x.w_run = $run, false))
   AND ($parts = 1 OR (right(elementId(x), 1) IN $half) = ($part = 0))
 WITH x, EXISTS { MATCH (x)<-[:OWNS]-(h:Party) WHERE CASE WHEN elementId(h) IN $pending THEN true END } AS waits
 WITH collect(CASE WHEN waits THEN x END) AS waiting, collect(CASE WHEN NOT waits THEN x END) AS ready
-WITH CASE WHEN size(ready) = 0 THEN [] ELSE waiting END AS later,
-     CASE WHEN size(ready) = 0 THEN waiting ELSE ready END AS now
+WITH CASE WHEN $force THEN [] ELSE waiting END AS later, CASE WHEN $force THEN waiting + ready ELSE ready END AS now,
+     NOT $force AND size(ready) = 0 AND size(waiting) > 0 AS stalled
 CALL (now) {
   UNWIND now AS x
   CALL (x) {
@@ -87,4 +92,4 @@ CALL (now) {
   }
   RETURN size(moved) AS moved, CASE WHEN $region THEN [m IN moved | m.id] ELSE [] END AS changed, next, deferred
 }
-RETURN moved, changed, next, deferred, [x IN later | elementId(x)] AS later
+RETURN moved, changed, next, deferred, [x IN later | elementId(x)] AS later, stalled
