@@ -11,10 +11,24 @@ from pydantic import ValidationError
 from app.errors import OwnershipError
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader, but a value shaped like a date that is not one (2020-13-01) stays a string: the
+    model then names its key, where YAML's own constructor raised a bare ValueError."""
+
+    def construct_yaml_timestamp(self, node: yaml.Node) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)  # type: ignore[arg-type]
+        except ValueError:
+            return self.construct_scalar(node)  # type: ignore[arg-type]
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+
+
 def read_mapping(path: Path, error: type[OwnershipError], what: str) -> dict[str, Any]:
     """The YAML mapping in `path`; anything else raises `error` naming the file (and line)."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader)  # a SafeLoader
     except OSError as failure:
         raise error(f"{path}: cannot read ({failure.strerror or failure})") from None
     except yaml.YAMLError as failure:

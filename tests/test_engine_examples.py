@@ -328,6 +328,15 @@ def test_unknown_entity_and_bad_policy_files(graph: Graph, tmp_path: Path) -> No
     broken.write_text("id: [unclosed\n")
     with pytest.raises(PolicyError, match="not valid YAML at line"):
         load_policy(broken)
+    # Shaped like a date, not one: YAML's own constructor raised a bare ValueError naming neither
+    no_such_day = tmp_path / "expiry.yaml"
+    no_such_day.write_text("id: x\nversion: '1'\nthreshold_percent: 50\nthreshold_inclusive: true\noverrides:\n"
+                           "  - {entity: 'XI-LEI:1', verdict: restricted, reason: r, expires: 2027-13-01}\n")
+    with pytest.raises(PolicyError, match=r"expiry.yaml: key overrides.0.expires: .*month"):
+        load_policy(no_such_day)
+    good_day = tmp_path / "good.yaml"
+    good_day.write_text(no_such_day.read_text().replace("2027-13-01", "2027-12-01"))
+    assert str(load_policy(good_day).overrides[0].expires) == "2027-12-01"
 
 
 def test_a_missing_policies_folder_is_named(tmp_path: Path) -> None:
