@@ -182,6 +182,14 @@ def test_search_by_name_and_identifier(client: TestClient) -> None:
     assert {r["id"] for r in every[0]["results"]} == {r["id"] for r in every[1]["results"]}
     by_key = ok(client.get("/v1/search", params={"q": PLC}))
     assert by_key["results"][0]["matched"] == "identifier" and by_key["results"][0]["name"] == "BANK SADERAT PLC"
+    # Pasted as an investigator finds them: lower case, without the scheme, a company number, a platform id
+    plc_id = by_key["results"][0]["id"]
+    for typed in (PLC.lower(), PLC.split(":", 1)[1], PLC.split(":", 1)[1].lower(), "01126618", plc_id):
+        found = ok(client.get("/v1/search", params={"q": typed}))["results"]
+        assert found and found[0]["matched"] == "identifier" and found[0]["id"] == plc_id, (typed, found)
+    later = ok(client.get("/v1/search", params={"q": PLC, "skip": 1}))["results"]
+    assert all(r["matched"] == "name" for r in later)  # identified on the first page only
+    assert ok(client.get("/v1/search", params={"q": "1234"}))["results"] == []
     odd = ok(client.get("/v1/search", params={"q": 'AND OR ( "] ~ * \\'}))
     assert odd["results"] == [] or isinstance(odd["results"], list)
 

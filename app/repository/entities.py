@@ -15,6 +15,9 @@ MAX_DEPTH = 10
 MAX_TREE_PARTIES = 500
 MAX_LEVEL_ROWS = 2_000
 _IDENTIFIER = re.compile(r"^[A-Za-z]{2}(-[A-Za-z0-9]+)*:\S+$")
+# What may be an identifier's value pasted without its scheme (an LEI, a company number) or a platform id
+_BARE_VALUE = re.compile(r"^(?=\S*\d)\S{4,80}$")
+MAX_IDENTIFIER_MATCHES = 20
 
 
 def iso(value: Any) -> Any:
@@ -124,10 +127,19 @@ LEGAL_FORM_BOOST = 0.2
 
 
 def search(graph: Graph, text: str, skip: int, limit: int) -> dict[str, Any]:
+    """Parties by name (full text, best first, one page) and, on the first page and first, the parties the
+    text identifies: as an identifier key (SCHEME:ID), or as an identifier's value under any scheme or a
+    platform id; as typed or upper-cased (LEIs and scheme codes are upper case)."""
     results: list[dict[str, Any]] = []
     stripped = text.strip()
-    if _IDENTIFIER.match(stripped):
-        for row in graph.read("api/resolve_refs", refs=[stripped], started_at=None):
+    as_typed = list(dict.fromkeys([stripped, stripped.upper()]))
+    identified: list[dict[str, Any]] = []
+    if skip == 0 and _IDENTIFIER.match(stripped):
+        identified = graph.read("api/resolve_refs", refs=as_typed, started_at=None)
+    elif skip == 0 and _BARE_VALUE.match(stripped):
+        identified = graph.read("api/search_values", values=as_typed, limit=MAX_IDENTIFIER_MATCHES)
+    for row in identified:
+        if row["party"]["id"] not in {r["id"] for r in results}:
             results.append({**iso(row["party"]), "identifiers": sorted(row["identifiers"]), "score": None,
                             "matched": "identifier"})
     rows = graph.read("api/search", query=lucene_query(stripped, legal_forms_boost=LEGAL_FORM_BOOST), skip=skip,
