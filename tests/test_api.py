@@ -214,6 +214,18 @@ def test_screen_by_identifier_and_name(client: TestClient) -> None:
     assert fifth["status"] == "no_match"
 
 
+def test_identifiers_typed_in_lower_case_name_their_party(client: TestClient) -> None:
+    exact = ok(client.get(f"/v1/entities/{PLC}/verdict"))
+    lower = ok(client.get(f"/v1/entities/{PLC.lower()}/verdict"))
+    assert lower["entity"]["id"] == exact["entity"]["id"] and lower["verdict"] == exact["verdict"] == "restricted"
+    owners = ok(client.get(f"/v1/entities/{PLC.lower()}/owners"))
+    assert owners["root"] == exact["entity"]["id"]
+    screened = ok(client.post("/v1/screen", json={"queries": [{"identifier": PLC.lower()}]}))["results"][0]
+    assert screened["status"] == "matched" and screened["candidates"][0]["id"] == exact["entity"]["id"]
+    missing = client.get("/v1/entities/xx-nope:1/verdict")
+    assert missing.status_code == 404 and missing.json()["details"][0]["message"] == "xx-nope:1"
+
+
 def test_simulate_removing_the_controlling_parent_clears(client: TestClient) -> None:
     parent = parent_of_plc(client)
     change = {"action": "remove", "holder": parent["holder_id"], "subject": PLC, "relation": "CONTROLS"}

@@ -126,8 +126,17 @@ class Change:
                 "interest_type": "hypothetical"}
 
 
+def upper_cased(ref: str) -> str | None:
+    """The reference upper-cased, when that differs: tried when the reference as typed names no party, since
+    scheme codes and LEIs are upper case and investigators paste them in lower case too."""
+    upper = ref.upper()
+    return upper if upper != ref else None
+
+
 def resolve(graph: Graph, ref: str) -> dict[str, Any]:
     rows = graph.read("engine/resolve_ref", ref=ref)
+    if not rows and (upper := upper_cased(ref)) is not None:
+        rows = graph.read("engine/resolve_ref", ref=upper)
     if not rows:
         raise UnknownEntity(ref)
     party = {k: v for k, v in rows[0]["party"].items() if v is not None}
@@ -297,9 +306,14 @@ def read_bundle(graph: Graph, generation: dict[str, Any], ref: str, as_of: Any, 
     the generation and the interests held in it on `as_of` with each holder's generation verdict; with
     `with_stamp`, also the newest change to the data (`bundle["stamp"]`); with `below` (the parameters of
     `fragments/parties_below`), also the parties that search finds (`bundle["below"]`)."""
-    rows = graph.read("engine/stored_bundle_below" if below else "engine/stored_bundle", ref=ref,
-                      layers=layers_of(generation), started_at=started_text(generation), as_of=as_of,
-                      with_stamp=with_stamp, **(below or {}))
+    def read(named: str) -> list[dict[str, Any]]:
+        return graph.read("engine/stored_bundle_below" if below else "engine/stored_bundle", ref=named,
+                          layers=layers_of(generation), started_at=started_text(generation), as_of=as_of,
+                          with_stamp=with_stamp, **(below or {}))
+
+    rows = read(ref)
+    if not rows and (upper := upper_cased(ref)) is not None:
+        rows = read(upper)
     if not rows:
         raise UnknownEntity(ref)
     bundle = rows[0]

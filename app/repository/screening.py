@@ -14,7 +14,7 @@ from typing import Any
 from app.db import Graph
 from app.engine.compute import layers_of
 from app.engine.service import verdict_for
-from app.engine.verdicts import clear_verdict, current_generation, served_share_fields, started_text
+from app.engine.verdicts import clear_verdict, current_generation, served_share_fields, started_text, upper_cased
 from app.matching import Candidate, lucene_query, score
 from app.policy import Policy
 from app.repository.entities import iso
@@ -34,13 +34,13 @@ def screen(graph: Graph, policy: Policy, queries: list[ScreenQuery], limit: int,
     candidates: dict[int, list[dict[str, Any]]] = {i: [] for i in range(len(queries))}
 
     started_at = started_text(generation) if generation is not None else None
-    refs = sorted({q.identifier for q in queries if q.identifier})
+    refs = sorted({ref for q in queries if q.identifier for ref in (q.identifier, upper_cased(q.identifier)) if ref})
     by_ref = ({row["ref"]: row for row in graph.read("api/resolve_refs", refs=refs, started_at=started_at)}
               if refs else {})
     newer: dict[str, bool] = {}  # every candidate's party id: whether it is newer than the generation
     for i, q in enumerate(queries):
-        if q.identifier and q.identifier in by_ref:
-            row = by_ref[q.identifier]
+        row = (by_ref.get(q.identifier) or by_ref.get(upper_cased(q.identifier) or "")) if q.identifier else None
+        if row is not None:
             newer[row["party"]["id"]] = bool(row["newer"])
             candidates[i].append({"party": row["party"], "identifiers": sorted(row["identifiers"]), "score": 1.0,
                                   "matched_by": "identifier", "matched_name": row["party"].get("name"),
