@@ -138,14 +138,15 @@ def search(graph: Graph, text: str, skip: int, limit: int) -> dict[str, Any]:
         identified = graph.read("api/resolve_refs", refs=as_typed, started_at=None)
     elif skip == 0 and _BARE_VALUE.match(stripped):
         identified = graph.read("api/search_values", values=as_typed, limit=MAX_IDENTIFIER_MATCHES)
+    seen: set[str] = set()
     for row in identified:
-        if row["party"]["id"] not in {r["id"] for r in results}:
+        if row["party"]["id"] not in seen:
+            seen.add(row["party"]["id"])
             results.append({**iso(row["party"]), "identifiers": sorted(row["identifiers"]), "score": None,
                             "matched": "identifier"})
     rows = graph.read("api/search", query=lucene_query(stripped, legal_forms_boost=LEGAL_FORM_BOOST), skip=skip,
                       limit=limit)
     more = len(rows) > limit
-    seen = {r["id"] for r in results}
     for row in rows[:limit]:
         if row["party"]["id"] not in seen:
             results.append({**iso(row["party"]), "identifiers": sorted(row["identifiers"]),
