@@ -184,7 +184,8 @@ def test_search_by_name_and_identifier(client: TestClient) -> None:
     assert by_key["results"][0]["matched"] == "identifier" and by_key["results"][0]["name"] == "BANK SADERAT PLC"
     # Pasted as an investigator finds them: lower case, without the scheme, a company number, a platform id
     plc_id = by_key["results"][0]["id"]
-    for typed in (PLC.lower(), PLC.split(":", 1)[1], PLC.split(":", 1)[1].lower(), "01126618", plc_id):
+    for typed in (PLC.lower(), PLC.split(":", 1)[1], PLC.split(":", 1)[1].lower(), plc_id,
+                  "1126618", "GB-COH:1126618"):  # a company number without its leading zero
         found = ok(client.get("/v1/search", params={"q": typed}))["results"]
         assert found and found[0]["matched"] == "identifier" and found[0]["id"] == plc_id, (typed, found)
     later = ok(client.get("/v1/search", params={"q": PLC, "skip": 1}))["results"]

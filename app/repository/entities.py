@@ -18,6 +18,7 @@ _IDENTIFIER = re.compile(r"^[A-Za-z]{2}(-[A-Za-z0-9]+)*:\S+$")
 # What may be an identifier's value pasted without its scheme (an LEI, a company number) or a platform id
 _BARE_VALUE = re.compile(r"^(?=\S*\d)\S{4,80}$")
 MAX_IDENTIFIER_MATCHES = 20
+COMPANY_NUMBER_LENGTH = 8  # GB-COH
 
 
 def iso(value: Any) -> Any:
@@ -126,13 +127,23 @@ def ultimate(graph: Graph, ref: str, as_of: date) -> dict[str, Any]:
 LEGAL_FORM_BOOST = 0.2
 
 
+def _zero_padded(text: str) -> list[str]:
+    """A UK company number written without its leading zeros ("1126618", "GB-COH:1126618"), as Companies
+    House numbers are eight characters: the number padded, bare or under its scheme."""
+    scheme, _, number = text.rpartition(":")
+    if number.isdigit() and len(number) < COMPANY_NUMBER_LENGTH and scheme.upper() in ("", "GB-COH"):
+        return [f"{scheme.upper()}:{number.zfill(COMPANY_NUMBER_LENGTH)}" if scheme else
+                number.zfill(COMPANY_NUMBER_LENGTH)]
+    return []
+
+
 def search(graph: Graph, text: str, skip: int, limit: int) -> dict[str, Any]:
     """Parties by name (full text, best first, one page) and, on the first page and first, the parties the
     text identifies: as an identifier key (SCHEME:ID), or as an identifier's value under any scheme or a
     platform id; as typed or upper-cased (LEIs and scheme codes are upper case)."""
     results: list[dict[str, Any]] = []
     stripped = text.strip()
-    as_typed = list(dict.fromkeys([stripped, stripped.upper()]))
+    as_typed = list(dict.fromkeys([stripped, stripped.upper(), *_zero_padded(stripped)]))
     identified: list[dict[str, Any]] = []
     if skip == 0 and _IDENTIFIER.match(stripped):
         identified = graph.read("api/resolve_refs", refs=as_typed, started_at=None)
