@@ -133,14 +133,21 @@ def upper_cased(ref: str) -> str | None:
     return upper if upper != ref else None
 
 
-def resolve(graph: Graph, ref: str) -> dict[str, Any]:
-    rows = graph.read("engine/resolve_ref", ref=ref)
+def _first_row_naming(read: Callable[[str], list[dict[str, Any]]], ref: str) -> dict[str, Any]:
+    """The first row `read` gives for the reference as typed, else upper-cased; UnknownEntity when neither
+    names a party."""
+    rows = read(ref)
     if not rows and (upper := upper_cased(ref)) is not None:
-        rows = graph.read("engine/resolve_ref", ref=upper)
+        rows = read(upper)
     if not rows:
         raise UnknownEntity(ref)
-    party = {k: v for k, v in rows[0]["party"].items() if v is not None}
-    party["identifiers"] = sorted(rows[0]["identifiers"])
+    return rows[0]
+
+
+def resolve(graph: Graph, ref: str) -> dict[str, Any]:
+    row = _first_row_naming(lambda named: graph.read("engine/resolve_ref", ref=named), ref)
+    party = {k: v for k, v in row["party"].items() if v is not None}
+    party["identifiers"] = sorted(row["identifiers"])
     return party
 
 
@@ -306,17 +313,9 @@ def read_bundle(graph: Graph, generation: dict[str, Any], ref: str, as_of: Any, 
     the generation and the interests held in it on `as_of` with each holder's generation verdict; with
     `with_stamp`, also the newest change to the data (`bundle["stamp"]`); with `below` (the parameters of
     `fragments/parties_below`), also the parties that search finds (`bundle["below"]`)."""
-    def read(named: str) -> list[dict[str, Any]]:
-        return graph.read("engine/stored_bundle_below" if below else "engine/stored_bundle", ref=named,
-                          layers=layers_of(generation), started_at=started_text(generation), as_of=as_of,
-                          with_stamp=with_stamp, **(below or {}))
-
-    rows = read(ref)
-    if not rows and (upper := upper_cased(ref)) is not None:
-        rows = read(upper)
-    if not rows:
-        raise UnknownEntity(ref)
-    bundle = rows[0]
+    bundle = _first_row_naming(lambda named: graph.read(
+        "engine/stored_bundle_below" if below else "engine/stored_bundle", ref=named, layers=layers_of(generation),
+        started_at=started_text(generation), as_of=as_of, with_stamp=with_stamp, **(below or {})), ref)
     if with_stamp:
         bundle["stamp"] = tuple(bundle["stamps"][0])
     return _party(bundle), bundle
