@@ -222,8 +222,15 @@ def _partitioned(graph: Graph, statement: str, candidates: list[str] | None = No
     """A partitioned statement's single row from each part, the parts run at once; with `candidates`
     (party ids, or element ids with `half=HALF_DIGITS`), each part is given its own as $candidates."""
     mine = _split_by_part(candidates, half) if candidates is not None else None
-    return _each_part(lambda part: graph.write(statement, part=part, parts=PARTS, half=half,
-                                               **({"candidates": mine[part]} if mine is not None else {}), **params)[0])
+    return _each_part(lambda part: _part_row(graph, statement, part, half, mine, **params))
+
+
+def _part_row(graph: Graph, statement: str, part: int, half: list[str], mine: list[list[str]] | None,
+              **params: Any) -> dict[str, Any]:
+    """One part's single row of a partitioned statement; with `mine` (the candidates split by part), the
+    part's own are its $candidates."""
+    return graph.write(statement, part=part, parts=PARTS, half=half,
+                       **({"candidates": mine[part]} if mine is not None else {}), **params)[0]
 
 
 def _lookthrough_round(graph: Graph, candidates: list[str], one_by_one: bool, **params: Any) -> list[dict[str, Any]]:
@@ -236,9 +243,7 @@ def _lookthrough_round(graph: Graph, candidates: list[str], one_by_one: bool, **
     mine = _split_by_part(candidates, HALF_DIGITS)
 
     def part_round(part: int, force: bool) -> dict[str, Any]:
-        [row] = graph.write("engine/lookthrough_round", part=part, parts=PARTS, half=HALF_DIGITS,
-                            candidates=mine[part], force=force, **params)
-        return row
+        return _part_row(graph, "engine/lookthrough_round", part, HALF_DIGITS, mine, force=force, **params)
 
     if one_by_one:
         return [part_round(part, True) for part in range(PARTS)]
