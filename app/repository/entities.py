@@ -131,10 +131,10 @@ def _zero_padded(text: str) -> list[str]:
     """A UK company number written without its leading zeros ("1126618", "GB-COH:1126618"), as Companies
     House numbers are eight characters: the number padded, bare or under its scheme."""
     scheme, _, number = text.rpartition(":")
-    if number.isdigit() and len(number) < COMPANY_NUMBER_LENGTH and scheme.upper() in ("", "GB-COH"):
-        return [f"{scheme.upper()}:{number.zfill(COMPANY_NUMBER_LENGTH)}" if scheme else
-                number.zfill(COMPANY_NUMBER_LENGTH)]
-    return []
+    if not (number.isdigit() and len(number) < COMPANY_NUMBER_LENGTH and scheme.upper() in ("", "GB-COH")):
+        return []
+    padded = number.zfill(COMPANY_NUMBER_LENGTH)
+    return [f"{scheme.upper()}:{padded}" if scheme else padded]
 
 
 def search(graph: Graph, text: str, skip: int, limit: int) -> dict[str, Any]:
