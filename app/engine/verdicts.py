@@ -126,22 +126,20 @@ class Change:
                 "interest_type": "hypothetical"}
 
 
-def upper_cased(ref: str) -> str | None:
-    """The reference upper-cased, when that differs: tried when the reference as typed names no party, since
-    scheme codes and LEIs are upper case and investigators paste them in lower case too."""
+def spellings(ref: str) -> tuple[str, ...]:
+    """The reference as typed, then upper-cased when that differs: scheme codes and LEIs are upper case, and
+    investigators paste them in lower case too."""
     upper = ref.upper()
-    return upper if upper != ref else None
+    return (ref, upper) if upper != ref else (ref,)
 
 
 def _first_row_naming(read: Callable[[str], list[dict[str, Any]]], ref: str) -> dict[str, Any]:
-    """The first row `read` gives for the reference as typed, else upper-cased; UnknownEntity when neither
-    names a party."""
-    rows = read(ref)
-    if not rows and (upper := upper_cased(ref)) is not None:
-        rows = read(upper)
-    if not rows:
-        raise UnknownEntity(ref)
-    return rows[0]
+    """The first row `read` gives for the first of the reference's `spellings` that names a party (the next
+    is read only on a miss); UnknownEntity when none does."""
+    for spelling in spellings(ref):
+        if rows := read(spelling):
+            return rows[0]
+    raise UnknownEntity(ref)
 
 
 def resolve(graph: Graph, ref: str) -> dict[str, Any]:

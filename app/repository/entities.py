@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from app.db import Graph, native
 from app.engine.ultimate import ultimate_owners
-from app.engine.verdicts import load_ancestry, party_names, resolve
+from app.engine.verdicts import load_ancestry, party_names, resolve, spellings
 from app.matching import lucene_query
 
 MAX_DEPTH = 10
@@ -143,7 +143,7 @@ def search(graph: Graph, text: str, skip: int, limit: int) -> dict[str, Any]:
     platform id; as typed or upper-cased (LEIs and scheme codes are upper case)."""
     results: list[dict[str, Any]] = []
     stripped = text.strip()
-    as_typed = list(dict.fromkeys([stripped, stripped.upper(), *_zero_padded(stripped)]))
+    as_typed = list(dict.fromkeys([*spellings(stripped), *_zero_padded(stripped)]))
     identified: list[dict[str, Any]] = []
     if skip == 0 and _IDENTIFIER.match(stripped):
         identified = graph.read("api/resolve_refs", refs=as_typed, started_at=None)

@@ -14,7 +14,7 @@ from typing import Any
 from app.db import Graph
 from app.engine.compute import layers_of
 from app.engine.service import verdict_for
-from app.engine.verdicts import clear_verdict, current_generation, served_share_fields, started_text, upper_cased
+from app.engine.verdicts import clear_verdict, current_generation, served_share_fields, spellings, started_text
 from app.matching import Candidate, lucene_query, score
 from app.policy import Policy
 from app.repository.entities import iso
@@ -34,12 +34,12 @@ def screen(graph: Graph, policy: Policy, queries: list[ScreenQuery], limit: int,
     candidates: dict[int, list[dict[str, Any]]] = {i: [] for i in range(len(queries))}
 
     started_at = started_text(generation) if generation is not None else None
-    refs = sorted({ref for q in queries if q.identifier for ref in (q.identifier, upper_cased(q.identifier)) if ref})
+    refs = sorted({spelling for q in queries if q.identifier for spelling in spellings(q.identifier)})
     by_ref = ({row["ref"]: row for row in graph.read("api/resolve_refs", refs=refs, started_at=started_at)}
               if refs else {})
     newer: dict[str, bool] = {}  # every candidate's party id: whether it is newer than the generation
     for i, q in enumerate(queries):
-        row = (by_ref.get(q.identifier) or by_ref.get(upper_cased(q.identifier) or "")) if q.identifier else None
+        row = next((by_ref[s] for s in spellings(q.identifier) if s in by_ref), None) if q.identifier else None
         if row is not None:
             newer[row["party"]["id"]] = bool(row["newer"])
             candidates[i].append({"party": row["party"], "identifiers": sorted(row["identifiers"]), "score": 1.0,
