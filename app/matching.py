@@ -61,9 +61,11 @@ def lucene_query(name: str, fuzzy: bool = True, legal_forms_boost: float | None 
     if not terms:
         return '""'
     query = " ".join(terms)
+    if legal_forms_boost is None:  # screening, a query per name screened, adds no legal forms
+        return query
     kept = set(words)
     forms = [w for w in dict.fromkeys(fold(name).split()) if w not in kept][:6]
-    if legal_forms_boost is None or not forms:
+    if not forms:
         return query
     return f"+({query}) " + " ".join(f"{_lucene_escape(w)}^{legal_forms_boost:g}" for w in forms)
 
