@@ -242,7 +242,8 @@ def what_if(graph: Graph, ids: list[str]) -> dict[str, Any]:
 def api_warm_up(graph: Graph) -> dict[str, Any]:
     """The warm-up the API makes before it reports ready (app/engine/warmup.py), so the latencies below are
     those of a server taking requests: without it, a holder-sells what-if walked an ancestry nothing had
-    settled (the slowest request 346 ms, against 9-11 ms after the warm-up; README, "Benchmarks")."""
+    settled (the slowest request 340.0 and 358.6 ms in two runs, against 7.7 and 9.1 ms in two runs after
+    the warm-up; README, "Benchmarks")."""
     policy = load_policy(POLICY)
     report = warm_up(graph, {policy.id: policy}, lambda _: current_generation(graph, policy.id))
     return {"seconds": round(report.seconds, 1), "requests": report.requests, "slowest_ms": report.slowest_ms,
