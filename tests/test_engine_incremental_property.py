@@ -12,6 +12,7 @@ from app.db import Graph
 from app.engine.compute import compute_generation
 from app.schema import reset_graph
 from tests.engine_helpers import policy, write_graph
+from tests.soak import DERANDOMIZE, examples
 from tests.test_engine_incremental import effective
 from tests.test_engine_reference import graphs
 
@@ -41,8 +42,8 @@ def _apply(graph: Graph, change: dict[str, Any], count: int) -> None:
     graph.driver.execute_query(statement, a=a, b=b, share=change["share"], now=now, database_=graph.database)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          derandomize=True)
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          derandomize=DERANDOMIZE)
 @given(case=graphs(), change=changes())
 def test_incremental_matches_full(graph: Graph, case: tuple[list[Any], list[Any], dict[str, Any]],
                                   change: dict[str, Any]) -> None:
@@ -58,8 +59,8 @@ def test_incremental_matches_full(graph: Graph, case: tuple[list[Any], list[Any]
     assert effective(graph, incremental.generation) == effective(graph, full.generation), (nodes, edges, change)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          derandomize=True)
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          derandomize=DERANDOMIZE)
 @given(case=graphs(), later=st.sampled_from([date(2025, 7, 1), date(2026, 1, 1), date(2030, 1, 1)]))
 def test_incremental_on_a_later_date_matches_full(graph: Graph, case: tuple[list[Any], list[Any], dict[str, Any]],
                                                   later: date) -> None:

@@ -14,6 +14,7 @@ from app.engine.evaluate import evaluate
 from app.schema import reset_graph
 from tests.engine_helpers import engine_verdicts, policy, to_evaluator, write_graph
 from tests.reference import REdge, RNode, compute, lookthrough
+from tests.soak import DERANDOMIZE, examples
 
 AS_OF = date(2025, 6, 30)
 # The engine stops spreading look-through changes below 0.01 percentage points; on these small graphs the
@@ -85,8 +86,8 @@ def _sign(bound: tuple[Fraction, int]) -> tuple[Fraction, int]:
     return bound[0], (bound[1] > 0) - (bound[1] < 0)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          derandomize=True)
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          derandomize=DERANDOMIZE)
 @given(case=graphs())
 def test_engine_matches_reference(graph: Graph, case: tuple[list[RNode], list[REdge], dict[str, Any]]) -> None:
     nodes, edges, pol_args = case
@@ -155,8 +156,8 @@ def equity_graphs(draw: Any) -> tuple[list[RNode], list[REdge]]:
     return nodes, edges
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          derandomize=True)
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          derandomize=DERANDOMIZE)
 @given(case=equity_graphs())
 def test_lookthrough_matches_reference(graph: Graph, case: tuple[list[RNode], list[REdge]]) -> None:
     nodes, edges = case

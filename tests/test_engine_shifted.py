@@ -36,6 +36,7 @@ from app.policy import Policy
 from app.schema import reset_graph
 from tests.engine_helpers import count_reads, policy, write_graph
 from tests.reference import REdge, RNode
+from tests.soak import DERANDOMIZE, examples
 from tests.test_engine_reference import KINDS, graphs
 
 GENERATION_DATE = date(2025, 6, 30)
@@ -73,8 +74,8 @@ def _published(graph: Graph, nodes: list[RNode], edges: list[REdge],
     return pol, generation
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          derandomize=True)
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          derandomize=DERANDOMIZE)
 @given(case=graphs(), late=st.one_of(st.none(), st.tuples(st.integers(0, 6), st.integers(0, 6),
                                                            st.sampled_from([30.0, 51.0, 100.0]))))
 def test_shifted_verdicts_equal_full_ancestor_evaluation(
@@ -115,8 +116,8 @@ def _assert_equals_walk(result: dict[str, Any], full: dict[str, Any], context: A
                                                                    abs=0.05), context
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          derandomize=True)
+@settings(max_examples=examples(30), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          derandomize=DERANDOMIZE)
 @given(case=graphs(), order=st.randoms(use_true_random=False))
 def test_verdicts_through_parties_settled_on_the_date_equal_full_ancestor_evaluation(
         graph: Graph, case: tuple[list[RNode], list[REdge], dict[str, Any]], order: Any,
@@ -395,8 +396,8 @@ def _changes(nodes: list[RNode], edges: list[REdge],
     return changes
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          derandomize=True)
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          derandomize=DERANDOMIZE)
 @given(case=graphs(), drawn=changes_drawn)
 def test_what_if_verdicts_through_the_generation_equal_full_ancestor_evaluation(
         graph: Graph, case: tuple[list[RNode], list[REdge], dict[str, Any]],
@@ -418,8 +419,8 @@ def test_what_if_verdicts_through_the_generation_equal_full_ancestor_evaluation(
         _assert_equals_walk(through, full, context, shown=False)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          derandomize=True)
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          derandomize=DERANDOMIZE)
 @given(case=graphs(), drawn=changes_drawn, order=st.randoms(use_true_random=False), climb=st.booleans())
 def test_what_if_verdicts_through_settled_parties_equal_full_ancestor_evaluation(
         graph: Graph, case: tuple[list[RNode], list[REdge], dict[str, Any]],
@@ -487,8 +488,8 @@ def _spy_on_lookthrough_restarts(monkeypatch: pytest.MonkeyPatch, restarted: lis
     monkeypatch.setattr(evaluate, "lookthrough", spy)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          derandomize=True)
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          derandomize=DERANDOMIZE)
 @given(case=graphs(), drawn=changes_drawn, order=st.randoms(use_true_random=False))
 def test_what_ifs_adding_interests_through_settled_parties_restart_from_them_and_equal_the_walk(
         graph: Graph, case: tuple[list[RNode], list[REdge], dict[str, Any]],
@@ -768,8 +769,8 @@ def _below_reference(edges: list[REdge], start: frozenset[str], known: frozenset
     return frozenset(found)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          derandomize=True)
+@settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          derandomize=DERANDOMIZE)
 @given(case=graphs(), picks=st.data())
 def test_parties_below_equal_a_plain_search_and_stop_past_the_limit(
         graph: Graph, case: tuple[list[RNode], list[REdge], dict[str, Any]], picks: st.DataObject) -> None:

@@ -13,6 +13,7 @@ from app.engine import evaluate
 from app.engine.evaluate import Edge, Node, fixed_point
 from tests.engine_helpers import policy, to_evaluator
 from tests.reference import REdge, RNode
+from tests.soak import DERANDOMIZE, examples
 from tests.test_engine_reference import graphs
 
 AS_OF = date(2025, 6, 30)
@@ -22,7 +23,7 @@ def _verdicts(lower: set[str], upper: set[str], nodes: dict[str, Node]) -> dict[
     return {nid: "restricted" if nid in lower else "review" if nid in upper else "clear" for nid in nodes}
 
 
-@settings(max_examples=1000, deadline=None, derandomize=True)
+@settings(max_examples=examples(1000), deadline=None, derandomize=DERANDOMIZE)
 @given(case=graphs(), picks=st.data())
 def test_a_fixed_point_restarted_after_added_interests_equals_one_from_nothing(
         case: tuple[list[RNode], list[REdge], dict[str, Any]], picks: st.DataObject) -> None:
@@ -72,7 +73,7 @@ def test_only_the_added_interests_subject_and_what_it_reaches_are_computed() -> 
     assert fixed_point(nodes, [*edges, added], pol, AS_OF)[:2] == (again_lower, again_upper)
 
 
-@settings(max_examples=2000, deadline=None, derandomize=True)
+@settings(max_examples=examples(2000), deadline=None, derandomize=DERANDOMIZE)
 @given(case=graphs(), picks=st.data())
 def test_the_sums_of_a_party_with_one_interest_or_none_equal_the_grouped_sums(
         case: tuple[list[RNode], list[REdge], dict[str, Any]], picks: st.DataObject) -> None:

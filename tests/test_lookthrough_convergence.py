@@ -25,6 +25,7 @@ from app.schema import reset_graph
 from app.settings import Settings, get_settings
 from tests.engine_helpers import engine_verdicts, policy, write_graph
 from tests.reference import REdge, RNode
+from tests.soak import DERANDOMIZE, examples
 from tests.test_engine_reference import LOOKTHROUGH_POINTS, equity_graphs
 
 DAY = date(2025, 1, 1)
@@ -178,8 +179,8 @@ def test_an_incremental_run_does_not_build_on_a_generation_whose_lookthrough_sto
     assert stored["mode"] == "stored" and stored["lookthrough_share"]["converged"] is False
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          derandomize=True)
+@settings(max_examples=examples(20), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture],
+          derandomize=DERANDOMIZE)
 @given(case=equity_graphs(), pick=st.integers(0, 13), feed=st.sampled_from([0.5, 1.0, 2.0, 5.0]))
 def test_what_a_stopped_generation_calls_converged_more_rounds_leave_as_it_is(
         graph: Graph, case: tuple[list[RNode], list[REdge]], pick: int, feed: float) -> None:

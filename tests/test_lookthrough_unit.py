@@ -13,6 +13,7 @@ from app.engine import evaluate
 from app.engine.evaluate import Edge, Node, OverBudget, lookthrough
 from tests.engine_helpers import indexed_stakes, to_evaluator
 from tests.reference import REdge, RNode
+from tests.soak import DERANDOMIZE, examples
 from tests.test_engine_reference import graphs
 
 DAY = date(2025, 1, 1)
@@ -67,7 +68,7 @@ def _cyclic_holdings(draw: Any) -> tuple[dict[str, Node], list[Edge], list[str]]
     return {n: Node(n) for n in ids}, edges, seeds
 
 
-@settings(max_examples=400, deadline=None, derandomize=True)
+@settings(max_examples=examples(400), deadline=None, derandomize=DERANDOMIZE)
 @given(case=_cyclic_holdings())
 def test_cycles_solved_equal_cycles_iterated(case: tuple[dict[str, Node], list[Edge], list[str]]) -> None:
     """Solving a cycle's equations gives what iterating its rounds converges to, including cycles whose
@@ -96,7 +97,7 @@ def test_cycles_too_large_to_solve_are_iterated(monkeypatch: pytest.MonkeyPatch)
 
 
 @pytest.mark.parametrize("at_once", ["as configured", "after every update"])
-@settings(max_examples=1000, deadline=None, derandomize=True)
+@settings(max_examples=examples(1000), deadline=None, derandomize=DERANDOMIZE)
 @given(case=st.one_of(_cyclic_holdings(), graphs()), picks=st.data())
 def test_a_lookthrough_restarted_after_added_interests_equals_one_from_nothing(
         at_once: str, case: Case, picks: st.DataObject) -> None:
@@ -150,7 +151,7 @@ def _restarted_equals_whole(case: Case, picks: st.DataObject) -> None:
         assert again.get(party, (0.0, 0.0)) == pytest.approx(whole.get(party, (0.0, 0.0)), abs=1e-6), party
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=examples(300), deadline=None, derandomize=DERANDOMIZE)
 @given(case=st.one_of(_cyclic_holdings(), graphs()), picks=st.data())
 def test_a_restart_reading_kept_stakes_equals_one_reading_the_interests(case: Case, picks: st.DataObject) -> None:
     """A what-if's restart reads each settled party's look-through stakes as kept (`shares_of`, from

@@ -16,6 +16,7 @@ from app.engine.evaluate import Edge, Node, analyse
 from app.engine.settled import SettledParties, StopIds, _packed, settled_interests, settled_stakes, stop_key
 from app.engine.verdicts import Change, _ancestors_below, _ancestors_below_by_climb, membership
 from tests.engine_helpers import indexed_stakes, policy
+from tests.soak import examples
 
 DAY = date(2025, 6, 30)
 
@@ -142,7 +143,7 @@ _PARTIES = [f"p{i}" for i in range(8)]
 _links = st.lists(st.tuples(st.sampled_from(_PARTIES), st.sampled_from(_PARTIES)), max_size=20)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(links=_links, removed=_links, added=_links, target=st.sampled_from(_PARTIES),
        settled_count=st.integers(min_value=1, max_value=len(_PARTIES)), limit=st.integers(min_value=0, max_value=9))
 def test_a_what_ifs_region_found_below_its_changes_is_the_one_found_climbing_from_the_asked_party(
@@ -200,7 +201,7 @@ _interests = st.lists(st.builds(
     direct=st.sampled_from(["direct", "indirect", "unknown"])), max_size=8)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(interests=_interests)
 def test_a_settled_partys_kept_stakes_are_those_of_its_interests(interests: list[Edge]) -> None:
     """The look-through stakes kept for a settled party, read from its packed interests without building

@@ -30,6 +30,7 @@ from app.engine.verdicts import (
 from app.schema import reset_graph
 from tests.engine_helpers import count_reads, write_graph
 from tests.reference import REdge, RNode
+from tests.soak import examples
 from tests.test_engine_reference import graphs
 
 DATES = [date(2019, 6, 1), date(2020, 1, 1), date(2025, 6, 30), date(2026, 6, 1)]
@@ -63,7 +64,7 @@ def test_the_test_server_has_the_walk_procedure(graph: Graph) -> None:
     assert graph.procedure_signature(KEPT_PROCEDURE) == KEPT_SIGNATURE
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(60), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(case=graphs(), picks=st.data())
 def test_the_walk_procedure_gives_the_cypher_walks_record(
         graph: Graph, case: tuple[list[RNode], list[REdge], dict[str, Any]], picks: st.DataObject) -> None:
