@@ -686,6 +686,32 @@ def test_a_what_ifs_search_below_its_changes_shares_the_bundles_round_trip(
                             (subject, ref))
 
 
+def test_a_what_ifs_search_in_the_bundle_cut_short_by_parties_found_twice_runs_again(
+        graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
+    """r (RU) buys 60% of a and of b, which each hold 30% of x0 to x4 and, through one party, 60% of ya and
+    of yb: 11 parties below the changes, the limit. The search in the bundle's round trip finds x0 to x4
+    twice (`test_parties_below_finds_every_party_where_the_walks_from_two_starts_meet`), so its rows stop
+    before the second start's y; taken as the whole, the what-if on that y reused the generation's clear.
+    Cut short, the search runs again on its own, and both y are restricted, as the walk shows them."""
+    monkeypatch.setattr(shifted, "WHAT_IF_LIMIT", 11)
+    shared = [f"x{i}" for i in range(5)]
+    stakes = [("a", "wa", 60.0), ("wa", "ya", 60.0), ("b", "zb", 60.0), ("zb", "yb", 60.0),
+              *((start, x, 30.0) for start in ("a", "b") for x in shared)]
+    pol, generation = _published(
+        graph, [RNode("r", "entity", jurisdiction="RU"),
+                *(RNode(i, "entity", jurisdiction="GB") for i in ["a", "b", "wa", "ya", "zb", "yb", *shared])],
+        [REdge(holder, subject, "OWNS", "equity", share_min=share, share_max=share)
+         for holder, subject, share in stakes], {})
+    buys = [Change("add", "r", subject, share_min=60.0, share_max=60.0) for subject in ("a", "b")]
+    asked = _asking(graph, monkeypatch, lambda ref: what_if_verdict(graph, pol, generation, ref, buys))
+    for ref, guessed in (("ya", False), ("yb", True), ("ya", True)):
+        result, reads = asked(ref)
+        assert reads[0] == ("engine/stored_bundle_below" if guessed else "engine/stored_bundle"), reads
+        assert "engine/parties_below" in reads, (ref, reads)  # alone, or again after the bundle's
+        assert result["verdict"] == "restricted", ref
+        _assert_equals_walk(result, on_demand_verdict(graph, pol, resolve(graph, ref), GENERATION_DATE, buys), ref)
+
+
 def test_what_ifs_through_settled_parties_read_the_party_the_stamp_and_the_walk_in_one_round_trip(
         graph: Graph, monkeypatch: pytest.MonkeyPatch) -> None:
     """Once the settled parties tell, with the data stamp last read, that a what-if's changes reach too many
@@ -786,6 +812,41 @@ def test_parties_below_equal_a_plain_search_and_stop_past_the_limit(
     assert shifted.parties_below(graph, start, len(expected), known) == expected
     assert shifted.parties_below(graph, start, len(expected) + 3, known) == expected
     assert shifted.parties_below(graph, start, len(expected) - 1, known) is None
+
+
+def test_parties_below_finds_every_party_where_the_walks_from_two_starts_meet(graph: Graph) -> None:
+    """Found by a soak run (README, "Tests"): Neo4j 5.26 plans the search's `WITH DISTINCT d LIMIT` as one
+    pruning expand per start party and no Distinct after it, so a party below two starts comes back twice
+    and the LIMIT could stop the walk short with fewer parties than the limit: an incomplete set taken for
+    the whole. Here the first start's walk gives 8 rows and the second's is stopped after 4 of its 7 rows,
+    before the party two levels below it, in either order of the starts."""
+    def entity(pid: str) -> RNode:
+        return RNode(pid, "entity", None, None, None, None, (), (f"XX-TEST:{pid}",))
+
+    shared = [f"x{i}" for i in range(5)]
+    ids = ["a", "b", "wa", "ya", "zb", "yb", *shared]
+    edges = [REdge(holder, subject, "OWNS", "equity", None, 10.0, 10.0)
+             for holder, subject in [("a", "wa"), ("wa", "ya"), ("b", "zb"), ("zb", "yb")]
+             + [(start, x) for start in ("a", "b") for x in shared]]
+    write_graph(graph, [entity(pid) for pid in ids], edges)
+    everything = frozenset(ids)
+    assert shifted.parties_below(graph, frozenset({"a", "b"}), len(everything)) == everything
+    assert shifted.parties_below(graph, frozenset({"a", "b"}), len(everything) - 1) is None
+    assert shifted.parties_below(graph, frozenset({"a", "b"}), len(everything),
+                                  known=frozenset({"wa", "ya"})) == everything
+
+
+def test_a_search_below_stopped_at_its_row_limit_with_few_parties_is_cut_short() -> None:
+    search = shifted._below_search(frozenset({"a", "b"}), frozenset({"k"}), 4)
+    assert search["below_limit"] == 5
+    start, known = frozenset({"a", "b"}), frozenset({"k"})
+    # five rows, a party twice: four parties with the start and the known ones, and more may lie beyond
+    assert shifted._cut_short(["a", "x", "b", "x", "a"], search, start, known, 4)
+    # five rows, five parties: more than the limit, whatever lies beyond
+    assert not shifted._cut_short(["a", "x", "y", "b", "z"], search, start, known, 4)
+    # fewer rows than asked for: the walk ended, duplicates or not
+    assert not shifted._cut_short(["a", "x", "b", "x"], search, start, known, 4)
+    assert shifted._found_below(["a", "x", "b", "x"], start, known, 4) == frozenset({"a", "b", "k", "x"})
 
 
 def test_an_added_interest_stands_in_for_the_datas_of_its_measure_or_kind() -> None:
