@@ -6,7 +6,9 @@
 // them (the caller adds them). A predicate on all the path's nodes keeps the pruning expand.
 // `parties_below` runs it alone, `stored_bundle_below` with a party's bundle (a what-if's search, in the
 // same round trip).
-// Gives: below (the ids found)
+// Gives: below (the ids found). Neo4j 5.26 plans the DISTINCT as one pruning expand for each start party,
+// with no Distinct after them: a party below two starts comes back twice, each time counted by the LIMIT
+// (the caller tells such a search cut short and runs it again; `_cut_short` in app/engine/shifted.py).
 // Parameters: $below_ids, $below_known, $below_limit
 MATCH (s:Party)
 WHERE s.id IN $below_ids
