@@ -133,10 +133,13 @@ def known_too_broad(generation: dict[str, Any], as_of: date, stamp: tuple[str, .
 
 
 def parties_below(graph: Graph, start: frozenset[str], limit: int,
-                  known: frozenset[str] = frozenset()) -> frozenset[str] | None:
+                  known: frozenset[str] = frozenset(), rows: int | None = None) -> frozenset[str] | None:
     """`start` and every party below it through ownership and control (any date); None when more than
-    `limit` parties. Parties in `known` are taken as already found with everything below them."""
+    `limit` parties. Parties in `known` are taken as already found with everything below them. `rows`: the
+    search's first row limit, when one before it was cut short (`_cut_short`)."""
     search = _below_search(start, known, limit)
+    if rows is not None:
+        search["below_limit"] = rows
     while True:
         [row] = graph.read("engine/parties_below", **search)
         if not _cut_short(row["below"], search, start, known, limit):
@@ -274,15 +277,18 @@ def what_if_verdict(graph: Graph, policy: Policy, generation: dict[str, Any], re
         return None
     limit = _what_if_limit(data)
     crowded = _crowded(generation_id, data)
-    if (search is not None and stamp == bundle["stamp"]
-            and not _cut_short(bundle["below"], search, subjects, data.parties, limit)):
+    held = search if stamp == bundle["stamp"] else None  # the bundle's search, when its guess held
+    cut_at = (held["below_limit"] if held is not None and _cut_short(bundle["below"], held, subjects, data.parties,
+                                                                    limit) else None)
+    if held is not None and cut_at is None:
         below = _found_below(bundle["below"], subjects, data.parties, limit)
     elif _too_many_below(settled_kept(generation_id, policy, as_of, bundle["stamp"]), data, subjects, crowded):
         # the parties settled below the changes tell without the search that it would find too many (a round
         # trip of 3-11 ms for the slowest what-ifs; README, "Benchmarks")
         below = None
     else:
-        below = parties_below(graph, subjects, limit, known=data.parties)
+        # a search the bundle's round trip cut short goes on from twice its rows, not again from its own
+        below = parties_below(graph, subjects, limit, known=data.parties, rows=None if cut_at is None else 2 * cut_at)
     if below is None and len(subjects) == 1 and len(crowded) < CROWDED_PARTIES:
         crowded.update(subjects)
     if below is None:  # too many below the changes: from the parties settled on the generation's date
